@@ -1,0 +1,60 @@
+# The one way in: every task of the project is a target here, and CI calls them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/scaleboard.duckdb
+HOST ?= 127.0.0.1
+PORT ?= 8050
+
+.PHONY: setup run test test-fast lint format typecheck bench bench-etl bench-quick demo-real lock clean browser
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+run: setup
+	$(BIN)/scaleboard load --db $(DB) data/sample
+	$(BIN)/scaleboard serve --db $(DB) --host $(HOST) --port $(PORT)
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+test: setup browser
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 -m "not e2e and not slow"
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: setup
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python -m bench
+
+bench-quick: setup
+	$(BIN)/python -m bench --quick
+
+bench-etl: setup
+	$(BIN)/python -m bench etl
+
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Scaleboard's ETL: the data contract, the loader into DuckDB, the marts and the metrics."""

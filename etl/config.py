@@ -1,0 +1,47 @@
+"""The one Settings object: every tunable of the product, from `SCALEBOARD_*` or a config file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DB = Path("data/scaleboard.duckdb")
+
+
+class Settings(BaseSettings):
+    """Defaults make `make run` work on a fresh clone; override with SCALEBOARD_<NAME>."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SCALEBOARD_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    db: Path = Field(DEFAULT_DB, description="The database file that --db defaults to.")
+    reporting_currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
+    stalled_after_days: int = Field(180, ge=0)
+    decay_alert_pct: float = Field(5.0, ge=0)
+    gate_min_score: float = Field(3.0, ge=0, le=5)
+    pseudonymise_user_ids: bool = True
+    pseudonym_key: str | None = Field(
+        None,
+        description="Secret of the keyed hash of user ids; when unset, a random key is kept "
+        "in a file beside the database (mode 0600).",
+    )
+    releases_kept: int = Field(5, ge=1, description="Earlier database states kept for rollback.")
+    lock_timeout_s: float = Field(600.0, ge=0, description="How long a load waits for another.")
+
+    @field_validator("reporting_currency", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings()

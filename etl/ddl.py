@@ -1,0 +1,59 @@
+"""DuckDB tables derived from the contract, plus the load's own audit and mart tables."""
+
+from __future__ import annotations
+
+import duckdb
+
+from etl.contracts import ENTITIES, STAGE_ORDER, columns_of
+
+SCHEMA_VERSION = 1
+"""Bump when a table changes shape, and add the step to `etl.storage.MIGRATIONS`."""
+
+BOOKKEEPING_DDL = """
+create table if not exists meta (name varchar primary key, value varchar);
+create table if not exists loads (
+    load_id bigint primary key, started_at timestamptz, finished_at timestamptz,
+    status varchar, command varchar,
+    rows_read bigint, rows_loaded bigint, rows_rejected bigint, rows_skipped bigint
+);
+create table if not exists load_files (
+    load_id bigint, path varchar, entity varchar, format varchar, sha256 varchar,
+    rows_read bigint, rows_loaded bigint, rows_rejected bigint, skipped boolean,
+    warnings varchar[]
+);
+create table if not exists rejects (
+    load_id bigint, source_file varchar, entity varchar, row_number bigint,
+    column_name varchar, value varchar, reason varchar
+);
+create table if not exists stage_entries (
+    initiative_id varchar, stage varchar, entered_on date, origin varchar
+);
+create table if not exists event_partitions (
+    load_id bigint, month date, path varchar, rows bigint
+);
+create table if not exists mart_monthly_active (
+    initiative_id varchar, month date, active_users bigint
+);
+"""
+
+
+def entity_table_ddl(entity: str) -> str:
+    """`create table` for one entity, columns and types from its contract model."""
+    model = ENTITIES[entity]
+    columns = [f"{c.name} {c.sql_type}" for c in columns_of(model)]
+    columns += ["load_id bigint", "source_file varchar", "row_number bigint"]
+    return f"create table if not exists {entity} ({', '.join(columns)})"
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Creates every table this version expects (usage events live in Parquet partitions)."""
+    con.execute(BOOKKEEPING_DDL)
+    for entity in ENTITIES:
+        if entity != "usage_events":
+            con.execute(entity_table_ddl(entity))
+    con.execute("create or replace table stage_order (stage varchar, stage_rank integer)")
+    con.executemany(
+        "insert into stage_order values (?, ?)",
+        [(stage, rank) for rank, stage in enumerate(STAGE_ORDER, start=1)],
+    )
+    con.execute("insert or replace into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])

@@ -1,0 +1,64 @@
+"""Usage events to monthly active users: the one place that turns raw events into the
+`mart_monthly_active` mart, behind a small interface so another engine can take it over.
+
+Raw events are immutable Parquet partitions (one folder per load, one sub-folder per month).
+A refresh recomputes only the months it is given, from every partition of those months.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+
+
+class MonthlyActiveEngine(Protocol):
+    """Recomputes `mart_monthly_active` for `months` from the Parquet files in `partitions`."""
+
+    def refresh(
+        self, con: duckdb.DuckDBPyConnection, months: list[dt.date], partitions: list[Path]
+    ) -> None: ...
+
+
+class DuckDBMonthlyActive:
+    """Distinct pseudonymised users per initiative and month, computed by DuckDB."""
+
+    def refresh(
+        self, con: duckdb.DuckDBPyConnection, months: list[dt.date], partitions: list[Path]
+    ) -> None:
+        con.execute("delete from mart_monthly_active where list_contains(?, month)", [months])
+        if not partitions:
+            return
+        con.execute(
+            """
+            insert into mart_monthly_active
+            select initiative_id, month, count(distinct user_key) as active_users
+            from read_parquet(?)
+            where list_contains(?, month)
+            group by initiative_id, month
+            """,
+            [[str(p) for p in partitions], months],
+        )
+
+
+def partitions_of(
+    con: duckdb.DuckDBPyConnection, db_dir: Path, months: list[dt.date]
+) -> list[Path]:
+    """Every event partition file of the given months, as absolute paths."""
+    rows = con.execute(
+        "select path from event_partitions where list_contains(?, month) order by path", [months]
+    ).fetchall()
+    return [db_dir / row[0] for row in rows]
+
+
+def refresh_monthly_active(
+    con: duckdb.DuckDBPyConnection,
+    db_dir: Path,
+    months: list[dt.date],
+    engine: MonthlyActiveEngine | None = None,
+) -> None:
+    """Brings `mart_monthly_active` up to date for the months a load touched."""
+    if months:
+        (engine or DuckDBMonthlyActive()).refresh(con, months, partitions_of(con, db_dir, months))

@@ -1,0 +1,153 @@
+"""Extract: one input file into a staging table of text columns, whatever its format.
+
+Every format lands the same way (all columns VARCHAR, names as in the file), so one set of
+vectorized checks serves CSV, Parquet and JSON alike.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from etl.contracts import ENTITIES
+
+FORMATS = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".json": "json",
+    ".ndjson": "json",
+    ".jsonl": "json",
+}
+
+
+class RefusedFile(Exception):
+    """A file that cannot be loaded at all; the whole command is refused."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"{path}: {why}")
+        self.path = path
+        self.why = why
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file, resolved: what entity it holds, in which format, with which content."""
+
+    path: Path
+    entity: str
+    format: str
+    sha256: str
+
+
+def entity_of(path: Path) -> str | None:
+    """The entity a file name names: the part of the name before the first `-` or `.`."""
+    stem = re.split(r"[-.]", path.name, maxsplit=1)[0].strip().lower()
+    return stem if stem in ENTITIES else None
+
+
+def format_of(path: Path) -> str | None:
+    suffixes = [s.lower() for s in path.suffixes]
+    for suffix in reversed(suffixes):
+        if suffix in FORMATS:
+            return FORMATS[suffix]
+    return None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; a folder's loadable files in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file() and format_of(p))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise RefusedFile(path, "no such file or folder; check the path")
+    return files
+
+
+def resolve(path: Path, entity: str | None = None) -> SourceFile:
+    """Names the entity and format of a file, or refuses it saying why."""
+    chosen = (entity or entity_of(path) or "").lower()
+    if chosen not in ENTITIES:
+        known = ", ".join(ENTITIES)
+        raise RefusedFile(
+            path,
+            f"the file name names no known entity; name it after one ({known}) or pass --entity",
+        )
+    fmt = format_of(path)
+    if fmt is None:
+        raise RefusedFile(path, "unknown format; use .csv, .parquet, .json or .ndjson")
+    return SourceFile(path=path, entity=chosen, format=fmt, sha256=sha256_of(path))
+
+
+def transcode_to_utf8(path: Path, encoding: str, folder: Path) -> Path:
+    """A UTF-8 copy of a text file in another encoding, streamed block by block."""
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+    except LookupError:
+        raise RefusedFile(
+            path, f"unknown encoding {encoding!r}; use e.g. cp1252 or latin-1"
+        ) from None
+    target = Path(tempfile.mkstemp(suffix=".csv", dir=folder)[1])
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        for block in iter(lambda: src.read(1 << 20), b""):
+            dst.write(decoder.decode(block))
+        dst.write(decoder.decode(b"", final=True))
+    return target
+
+
+def _scan_sql(fmt: str) -> str:
+    if fmt == "csv":
+        return (
+            "read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', "
+            "escape = '\"', strict_mode = true, null_padding = false, encoding = 'utf-8')"
+        )
+    if fmt == "parquet":
+        return "read_parquet(?)"
+    return "read_json(?, format = 'auto', sample_size = -1, maximum_object_size = 67108864)"
+
+
+def _utf8_problem(message: str) -> bool:
+    return "unicode" in message.lower() or "utf-8" in message.lower() or "utf8" in message.lower()
+
+
+def read_raw(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, table: str) -> list[str]:
+    """Reads a file into `table` (text columns plus `_row`, its 1-based record number);
+    returns the file's column names. Refuses a file that is not readable as its format."""
+    if path.stat().st_size == 0:
+        raise RefusedFile(path, "the file is empty; it needs at least a header row")
+    try:
+        scanned = con.sql(f"select * from {_scan_sql(fmt)}", params=[str(path)])
+        names = scanned.columns
+        casts = ", ".join(f'cast("{n}" as varchar) as "{n}"' for n in names)
+        con.execute(
+            f"create or replace temp table {table} as "
+            f"select row_number() over () as _row, {casts} from {_scan_sql(fmt)}",
+            [str(path)],
+        )
+    except duckdb.Error as exc:
+        message = str(exc).splitlines()[0]
+        if fmt == "csv" and _utf8_problem(message):
+            raise RefusedFile(
+                path,
+                "the file is not valid UTF-8 (" + message + "); re-save it as UTF-8 or pass "
+                "--encoding with its encoding, e.g. --encoding cp1252",
+            ) from None
+        raise RefusedFile(path, f"cannot be read as {fmt.upper()}: {message}") from None
+    return list(names)

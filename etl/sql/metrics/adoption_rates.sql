@@ -1,0 +1,15 @@
+-- Adoption rate per month (and per initiative and month) over the initiatives of S that
+-- have an adoption row or usage events in the month and more than 0 eligible users.
+with final as (
+    select
+        initiative_id,
+        month,
+        sum(active_users) / sum(eligible_users) as adoption_rate
+    from stg_activity
+    where list_contains($months, month)
+      and eligible_users > 0
+      and initiative_id in (select initiative_id from selected)
+    group by grouping sets ((initiative_id, month), (month))
+)
+
+select * from final

@@ -1,0 +1,34 @@
+-- Decay per (initiative, model, metric) from the measurements on or before as_of_date:
+-- baseline = the baseline of the latest row giving one, else the earliest value;
+-- decay_pct = (baseline - latest) / |baseline| * 100, negated when lower is better.
+with measured as (
+    select *
+    from model_metrics
+    where measured_on <= $as_of_date::date
+      and initiative_id in (select initiative_id from selected)
+),
+
+series as (
+    select
+        initiative_id,
+        model,
+        metric,
+        coalesce(
+            arg_max(baseline, measured_on) filter (where baseline is not null),
+            arg_min(value, measured_on)
+        ) as baseline,
+        arg_max(value, measured_on) as latest,
+        arg_max(higher_is_better, measured_on) as higher_is_better
+    from measured
+    group by initiative_id, model, metric
+),
+
+final as (
+    select
+        *,
+        (baseline - latest) / nullif(abs(baseline), 0) * 100
+            * (case when higher_is_better then 1 else -1 end) as decay_pct
+    from series
+)
+
+select * from final order by initiative_id, model, metric

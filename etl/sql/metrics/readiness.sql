@@ -1,0 +1,28 @@
+-- Readiness per initiative of S: the latest score of each of the six dimensions assessed
+-- on or before as_of_date (0 when not assessed), their mean, and the gate blockers.
+with latest as (
+    select initiative_id, dimension, arg_max(score, assessed_on) as score
+    from readiness
+    where assessed_on <= $as_of_date::date
+    group by initiative_id, dimension
+),
+
+grid as (
+    select s.initiative_id, d.dimension, coalesce(l.score, 0) as score
+    from selected as s
+    cross join (select unnest($dimensions) as dimension) as d
+    left join latest as l using (initiative_id, dimension)
+),
+
+final as (
+    select
+        initiative_id,
+        avg(score) as readiness_score,
+        coalesce(
+            list(dimension order by dimension) filter (where score < $gate_min_score), []
+        ) as gate_blockers
+    from grid
+    group by initiative_id
+)
+
+select * from final

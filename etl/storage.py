@@ -1,0 +1,263 @@
+"""The storage design: a database file that is only ever replaced whole, never written in place.
+
+`--db PATH` names the current release. A load copies it to `PATH.next`, writes there, closes
+it (so no `.wal` is left beside it) and switches it in with `os.replace`: a reader that
+opens PATH gets the whole old state or the whole new one, and a connection opened before
+the switch keeps reading the old file. Raw usage events are immutable Parquet partitions in
+`PATH.events/`, referenced by the release's `event_partitions` table, so they are never
+copied. Earlier releases stay in `PATH.releases/` for `rollback`. One load at a time holds
+`PATH.lock`; the other waits, then refuses. Every attempt is logged in `PATH.audit.jsonl`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from etl.ddl import SCHEMA_VERSION, create_schema
+
+
+class StorageError(Exception):
+    """A problem with the database files that the user must fix; the message says how."""
+
+
+def _sidecar(db: Path, suffix: str) -> Path:
+    return db.with_name(db.name + suffix)
+
+
+@dataclass(frozen=True)
+class Store:
+    """The files of one database, all named after `db` and kept beside it."""
+
+    db: Path
+
+    @property
+    def next_path(self) -> Path:
+        return _sidecar(self.db, ".next")
+
+    @property
+    def lock_path(self) -> Path:
+        return _sidecar(self.db, ".lock")
+
+    @property
+    def releases_dir(self) -> Path:
+        return _sidecar(self.db, ".releases")
+
+    @property
+    def events_dir(self) -> Path:
+        return _sidecar(self.db, ".events")
+
+    @property
+    def audit_log(self) -> Path:
+        return _sidecar(self.db, ".audit.jsonl")
+
+    @property
+    def key_file(self) -> Path:
+        return _sidecar(self.db, ".key")
+
+    def events_dir_of(self, load_id: int) -> Path:
+        return self.events_dir / f"load-{load_id}"
+
+
+def configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Session settings every connection needs: timestamps without a zone are UTC."""
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def check_version(con: duckdb.DuckDBPyConnection, db: Path) -> int:
+    """The schema version of an open database; refuses one this version cannot read."""
+    try:
+        row = con.execute("select value from meta where name = 'schema_version'").fetchone()
+    except duckdb.CatalogException:
+        row = None
+    if row is None:
+        raise StorageError(f"{db} is not a Scaleboard database; choose another --db path.")
+    version = int(row[0])
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"{db} was written by a newer Scaleboard (schema {version}, this one reads "
+            f"{SCHEMA_VERSION}); upgrade Scaleboard."
+        )
+    return version
+
+
+def open_reader(db: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the current release, or an empty in-memory database."""
+    if not db.exists():
+        from etl.marts import build_marts
+
+        con = configure(duckdb.connect())
+        create_schema(con)
+        build_marts(con)
+        return con
+    try:
+        con = configure(duckdb.connect(str(db), read_only=True))
+    except duckdb.Error as exc:
+        raise StorageError(f"cannot open {db}: {exc}") from exc
+    version = check_version(con, db)
+    if version < SCHEMA_VERSION:
+        con.close()
+        raise StorageError(
+            f"{db} has schema {version}; run any `scaleboard load` on it to upgrade it in place."
+        )
+    return con
+
+
+def append_audit(store: Store, **record: Any) -> None:
+    """Appends one line to the audit log (committed loads are also in the `loads` table)."""
+    record = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **record}
+    store.db.parent.mkdir(parents=True, exist_ok=True)
+    with store.audit_log.open("a", encoding="utf-8") as log:
+        log.write(json.dumps(record, default=str) + "\n")
+
+
+def read_audit(store: Store) -> list[dict[str, Any]]:
+    if not store.audit_log.exists():
+        return []
+    lines = store.audit_log.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+@contextlib.contextmanager
+def exclusive_lock(store: Store, timeout_s: float) -> Iterator[None]:
+    """Holds PATH.lock; waits up to timeout_s for another load, then refuses clearly."""
+    store.db.parent.mkdir(parents=True, exist_ok=True)
+    with store.lock_path.open("a+") as handle:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StorageError(
+                        f"another load is writing {store.db}; wait for it to finish, or raise "
+                        "SCALEBOARD_LOCK_TIMEOUT_S to wait longer"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def pseudonym_key(store: Store, configured: str | None) -> str:
+    """The secret of the user-id hash: from settings, else a per-database key file."""
+    if configured:
+        return configured
+    if not store.key_file.exists():
+        store.db.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(store.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return store.key_file.read_text().strip()
+
+
+def committed_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("select coalesce(max(load_id), 0) from loads").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_orphans(store: Store, committed: int) -> None:
+    """Removes what killed or rolled-back loads left: event partitions and releases above
+    the committed state, and a half-written next file."""
+    for leftover in (store.next_path, _sidecar(store.next_path, ".wal")):
+        leftover.unlink(missing_ok=True)
+    if store.events_dir.exists():
+        for folder in store.events_dir.glob("load-*"):
+            if int(folder.name.removeprefix("load-")) > committed:
+                shutil.rmtree(folder, ignore_errors=True)
+    if store.releases_dir.exists():
+        for release in store.releases_dir.glob("*.duckdb"):
+            if int(release.stem) >= committed:
+                release.unlink(missing_ok=True)
+
+
+def next_load_id(store: Store, committed: int) -> int:
+    audited = [int(r.get("load_id") or 0) for r in read_audit(store)]
+    return max([committed, *audited]) + 1
+
+
+def _keep_release(store: Store, committed: int, keep: int) -> None:
+    """Hard-links the current file as the state after load `committed`, prunes old ones."""
+    store.releases_dir.mkdir(exist_ok=True)
+    target = store.releases_dir / f"{committed}.duckdb"
+    target.unlink(missing_ok=True)
+    os.link(store.db, target)
+    kept = sorted(store.releases_dir.glob("*.duckdb"), key=lambda p: int(p.stem))
+    for old in kept[:-keep]:
+        old.unlink(missing_ok=True)
+
+
+def switch_in(store: Store, keep: int) -> None:
+    """Makes PATH.next the current release, keeping the one it replaces for rollback."""
+    _fsync(store.next_path)
+    if store.db.exists():
+        with contextlib.closing(configure(duckdb.connect(str(store.db), read_only=True))) as con:
+            committed = committed_load_id(con)
+        _keep_release(store, committed, keep)
+    os.replace(store.next_path, store.db)
+
+
+def open_next(store: Store) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to a fresh copy of the current release (or a new database)."""
+    if store.db.exists():
+        shutil.copyfile(store.db, store.next_path)
+    con = configure(duckdb.connect(str(store.next_path)))
+    con.execute("set preserve_insertion_order = true")
+    if store.db.exists():
+        check_version(con, store.db)
+    create_schema(con)  # creates what is missing: upgrades an older schema in place
+    return con
+
+
+def rollback(store: Store, timeout_s: float) -> tuple[int, int]:
+    """Restores the state before the latest load; returns (undone load id, restored load id)."""
+    with exclusive_lock(store, timeout_s):
+        if not store.db.exists():
+            raise StorageError(f"{store.db} does not exist; there is nothing to roll back.")
+        with contextlib.closing(configure(duckdb.connect(str(store.db), read_only=True))) as con:
+            undone = committed_load_id(con)
+            row = con.execute("select count(*) from loads").fetchone()
+            loads_in_state = int(row[0]) if row else 0
+        if undone == 0:
+            raise StorageError(f"{store.db} has no load to roll back.")
+        earlier = sorted(
+            (p for p in store.releases_dir.glob("*.duckdb") if int(p.stem) < undone),
+            key=lambda p: int(p.stem),
+        )
+        if earlier:
+            shutil.copyfile(earlier[-1], store.next_path)
+            restored = int(earlier[-1].stem)
+        else:
+            if loads_in_state > 1:
+                raise StorageError(f"no earlier state of {store.db} is kept; cannot roll back.")
+            with contextlib.closing(configure(duckdb.connect(str(store.next_path)))) as con:
+                create_schema(con)
+            restored = 0
+        _fsync(store.next_path)
+        os.replace(store.next_path, store.db)
+        remove_orphans(store, restored)
+        append_audit(store, load_id=undone, event="rolled_back", restored=restored)
+        return undone, restored

@@ -1,0 +1,230 @@
+"""Transform and check: vectorized SQL, generated from the contract, that parses every raw
+text cell into its typed column and lists every rule each row breaks.
+
+The generated `create table ... as select` yields the typed columns, `_row`, and
+`_problems`: a sorted list of {pos, column_name, value, reason}, empty for a good row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from etl.contracts import ENTITIES, Column, Kind, columns_of
+from etl.contracts.entities import Entity
+
+TRUE_WORDS = ("true", "t", "yes", "1")
+FALSE_WORDS = ("false", "f", "no", "0")
+
+EXPECTED: dict[Kind, str] = {
+    Kind.TEXT: "text",
+    Kind.INT: "a whole number",
+    Kind.DECIMAL: "a decimal number",
+    Kind.FLOAT: "a finite number",
+    Kind.BOOL: "a boolean (true/false, t/f, yes/no, 1/0)",
+    Kind.DATE: "a date YYYY-MM-DD",
+    Kind.MONTH: "a month YYYY-MM",
+    Kind.TIMESTAMP: "an ISO 8601 timestamp",
+    Kind.ENUM: "one of",
+    Kind.CURRENCY: "an ISO 4217 currency code (3 letters)",
+}
+
+
+def quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return ", ".join(quote_literal(w) for w in words)
+
+
+def parse_expr(column: Column, raw: str) -> str:
+    """SQL that turns the trimmed raw text `raw` into the column's type, NULL when invalid."""
+    kind = column.kind
+    if kind == Kind.TEXT:
+        return raw
+    if kind == Kind.INT:
+        return (
+            f"case when regexp_full_match({raw}, '[+-]?[0-9]+') then try_cast({raw} as bigint) end"
+        )
+    if kind == Kind.DECIMAL:
+        return f"try_cast({raw} as {column.sql_type})"
+    if kind == Kind.FLOAT:
+        value = f"try_cast({raw} as double)"
+        return f"case when isfinite({value}) then {value} end"
+    if kind == Kind.BOOL:
+        lowered = f"lower({raw})"
+        return (
+            f"case when {lowered} in ({_words(TRUE_WORDS)}) then true "
+            f"when {lowered} in ({_words(FALSE_WORDS)}) then false end"
+        )
+    if kind == Kind.DATE:
+        return f"case when regexp_full_match({raw}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') then try_cast({raw} as date) end"
+    if kind == Kind.MONTH:
+        return f"case when regexp_full_match({raw}, '\\d{{4}}-\\d{{2}}') then try_cast({raw} || '-01' as date) end"
+    if kind == Kind.TIMESTAMP:
+        return f"case when regexp_matches({raw}, '^\\d{{4}}-\\d{{2}}-\\d{{2}}') then try_cast({raw} as timestamptz) end"
+    if kind == Kind.CURRENCY:
+        return f"case when regexp_full_match(upper({raw}), '[A-Z]{{3}}') then upper({raw}) end"
+    whens = " ".join(
+        f"when {quote_literal(choice.lower())} then {quote_literal(choice)}"
+        for choice in column.choices
+    )
+    return f"case lower({raw}) {whens} end"
+
+
+def _expected(column: Column) -> str:
+    if column.kind == Kind.ENUM:
+        return "one of " + ", ".join(column.choices)
+    return EXPECTED[column.kind]
+
+
+def _problem(pos: int, column: str, raw: str, when: str, reason_sql: str) -> str:
+    return (
+        f"case when {when} then {{'pos': {pos}, 'column_name': {quote_literal(column)}, "
+        f"'value': {raw}, 'reason': {reason_sql}}} end"
+    )
+
+
+def _column_problems(pos: int, column: Column, raw: str, parsed: str) -> list[str]:
+    name = quote_literal(column.name)
+    shown = f"coalesce({raw}, '')"
+    problems = []
+    if column.required:
+        problems.append(
+            _problem(pos, column.name, raw, f"{raw} is null", f"{name} || ' is required but blank'")
+        )
+    if column.kind != Kind.TEXT:
+        reason = f"{name} || ' ' || {shown} || ' is not ' || {quote_literal(_expected(column))}"
+        problems.append(
+            _problem(pos, column.name, raw, f"{raw} is not null and {parsed} is null", reason)
+        )
+    for op, bound in (("<", column.ge), ("<=", column.gt), (">", column.le)):
+        if bound is not None:
+            rule = {"<": ">= ", "<=": "> ", ">": "<= "}[op] + f"{bound:g}"
+            reason = f"{name} || ' ' || {shown} || ' must be {rule}'"
+            problems.append(_problem(pos, column.name, raw, f"{parsed} {op} {bound}", reason))
+    return problems
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    """What the check query needs to know about the file and the database around it."""
+
+    entity: str
+    raw_table: str
+    file_columns: dict[str, str]  # normalised name -> name in the file
+    reporting_currency: str
+
+
+def raw_expr(plan: CheckPlan, column: Column) -> str:
+    source = plan.file_columns.get(column.name)
+    if source is None:
+        return "cast(null as varchar)"
+    return f"nullif(trim({quote_ident(source)}), '')"
+
+
+def _default_sql(column: Column, plan: CheckPlan) -> str | None:
+    if column.kind == Kind.CURRENCY and not column.required:
+        return quote_literal(plan.reporting_currency)
+    if column.default is None:
+        return None
+    if isinstance(column.default, bool):
+        return "true" if column.default else "false"
+    if isinstance(column.default, int | float):
+        return str(column.default)
+    return quote_literal(str(column.default))
+
+
+def value_expr(plan: CheckPlan, column: Column) -> str:
+    """The typed value, with the column's default when the cell is blank or absent."""
+    parsed = parse_expr(column, raw_expr(plan, column))
+    default = _default_sql(column, plan)
+    if default is not None:
+        parsed = f"case when {raw_expr(plan, column)} is null then {default} else {parsed} end"
+    return f"cast({parsed} as {column.sql_type})"
+
+
+def _cross_row_problems(
+    model: type[Entity], plan: CheckPlan, positions: dict[str, int]
+) -> list[str]:
+    problems = []
+    for rule in model.row_rules:
+        raw = f"_raw_{rule.column}"
+        reason = (
+            f"'{rule.column} ' || {raw} || ' must be {rule.op} {rule.other} ' || _raw_{rule.other}"
+        )
+        problems.append(
+            _problem(
+                positions[rule.column],
+                rule.column,
+                raw,
+                f"{rule.column} < {rule.other}"
+                if rule.op == ">="
+                else f"{rule.column} <= {rule.other}",
+                reason,
+            )
+        )
+    if model.key:
+        first = model.key[0]
+        shown = " || ', ' || ".join(f"'{k}=' || coalesce(_raw_{k}, '')" for k in model.key)
+        reason = f"'the key (' || {shown} || ') appears ' || _key_count || ' times in this file'"
+        problems.append(
+            _problem(positions[first], first, f"_raw_{first}", "_key_count > 1", reason)
+        )
+    if model.refers_to_initiative:
+        reason = (
+            "'initiative_id ' || _raw_initiative_id || ' is not a loaded initiative; load it in "
+            "initiatives first'"
+        )
+        when = "initiative_id is not null and initiative_id not in (select initiative_id from initiatives)"
+        problems.append(
+            _problem(
+                positions["initiative_id"], "initiative_id", "_raw_initiative_id", when, reason
+            )
+        )
+    if "currency" in positions and "month" in positions and model.entity != "fx_rates":
+        reason = (
+            "'currency ' || currency || ' has no fx rate for ' || strftime(month, '%Y-%m') || "
+            "'; load fx_rates for that month'"
+        )
+        when = (
+            f"currency is not null and month is not null and currency <> {quote_literal(plan.reporting_currency)} "
+            "and not exists (select 1 from fx_rates f where f.month = checked.month and f.currency = checked.currency)"
+        )
+        problems.append(_problem(positions["currency"], "currency", "_raw_currency", when, reason))
+    return problems
+
+
+def check_sql(plan: CheckPlan, target: str) -> str:
+    """`create temp table target as ...`: typed columns, `_row` and `_problems` per row."""
+    model = ENTITIES[plan.entity]
+    columns = columns_of(model)
+    positions = {c.name: i for i, c in enumerate(columns)}
+    typed = ", ".join(f"{value_expr(plan, c)} as {c.name}" for c in columns)
+    raws = ", ".join(f"{raw_expr(plan, c)} as _raw_{c.name}" for c in columns)
+    per_column = [
+        p for c in columns for p in _column_problems(positions[c.name], c, f"_raw_{c.name}", c.name)
+    ]
+    problems = per_column + _cross_row_problems(model, plan, positions)
+    if model.key:
+        keys = ", ".join(model.key)
+        complete = " and ".join(f"{k} is not null" for k in model.key)
+        key_count = f"case when {complete} then count(*) over (partition by {keys}) else 1 end"
+    else:
+        key_count = "1"
+    return f"""
+create or replace temp table {target} as
+with parsed as (
+    select _row, {typed}, {raws} from {plan.raw_table}
+),
+checked as (
+    select *, {key_count} as _key_count from parsed
+)
+select * exclude (_key_count),
+    list_sort(list_filter([{", ".join(problems)}], lambda p: p is not null)) as _problems
+from checked
+"""

@@ -1,0 +1,142 @@
+"""Load: the checked rows of one file into the release, by the entity's load semantics.
+
+Facts are upserted by key (a later row replaces an earlier one). Initiatives and stage
+history also maintain `stage_entries`, the history that `stage(i, d)` reads. Usage events
+are appended as immutable Parquet partitions, one folder per load and month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from etl.contracts import ENTITIES, columns_of
+from etl.readers import SourceFile
+from etl.storage import Store
+
+
+def _valid_rows(
+    con: duckdb.DuckDBPyConnection, entity: str, checked: str, load_id: int, source: SourceFile
+) -> None:
+    names = ", ".join(c.name for c in columns_of(ENTITIES[entity]))
+    con.execute(
+        f"""
+        create or replace temp table valid_rows as
+        select {names}, ?::bigint as load_id, ?::varchar as source_file, _row as row_number
+        from {checked} where len(_problems) = 0
+        """,
+        [load_id, str(source.path)],
+    )
+
+
+def _key_match(table: str, key: tuple[str, ...], other: str = "v") -> str:
+    return " and ".join(f"{table}.{k} = {other}.{k}" for k in key)
+
+
+def upsert(con: duckdb.DuckDBPyConnection, entity: str) -> None:
+    """Rows of `valid_rows` replace the stored rows with the same key."""
+    key = ENTITIES[entity].key
+    con.execute(f"delete from {entity} using valid_rows v where {_key_match(entity, key)}")
+    con.execute(f"insert into {entity} by name select * from valid_rows")
+
+
+def add_initiative_entries(con: duckdb.DuckDBPyConnection, scope: str) -> None:
+    """Each initiative's current (stage, stage_entered_on) is a history entry; it wins over
+    any other entry of the same day."""
+    con.execute(
+        f"""
+        delete from stage_entries s using initiatives i
+        where s.initiative_id = i.initiative_id and s.entered_on = i.stage_entered_on
+          and i.initiative_id in ({scope})
+        """
+    )
+    con.execute(
+        f"""
+        insert into stage_entries
+        select initiative_id, stage, stage_entered_on, 'initiatives' from initiatives
+        where initiative_id in ({scope})
+        """
+    )
+
+
+def replace_history(con: duckdb.DuckDBPyConnection) -> None:
+    """A stage_history file is authoritative for the initiatives it names."""
+    named = "select distinct initiative_id from valid_rows"
+    con.execute(f"delete from stage_history where initiative_id in ({named})")
+    con.execute("insert into stage_history by name select * from valid_rows")
+    con.execute(f"delete from stage_entries where initiative_id in ({named})")
+    con.execute(
+        "insert into stage_entries "
+        "select initiative_id, stage, entered_on, 'stage_history' from valid_rows"
+    )
+    add_initiative_entries(con, named)
+
+
+def append_events(
+    con: duckdb.DuckDBPyConnection, store: Store, load_id: int, index: int
+) -> set[dt.date]:
+    """Writes the valid events as Parquet, one file per month; returns the months touched."""
+    folder = store.events_dir_of(load_id) / f"file-{index}"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    months = [
+        row[0]
+        for row in con.execute("select distinct month from valid_events order by 1").fetchall()
+    ]
+    if not months:
+        return set()
+    con.execute(
+        f"""
+        copy (select * from valid_events order by month, initiative_id)
+        to '{folder}' (format parquet, partition_by (month), write_partition_columns true,
+                        filename_pattern 'events_{{i}}')
+        """
+    )
+    base = store.db.parent
+    for month in months:
+        month_dir = folder / f"month={month.isoformat()}"
+        for part in sorted(month_dir.glob("*.parquet")):
+            con.execute(
+                "insert into event_partitions "
+                "select ?, ?, ?, count(*) from read_parquet(?)",
+                [load_id, month, str(part.relative_to(base)), str(part)],
+            )
+    return set(months)
+
+
+def _stage_events(con: duckdb.DuckDBPyConnection, checked: str) -> None:
+    con.execute(
+        f"""
+        create or replace temp table valid_events as
+        select initiative_id, date_trunc('month', event_time)::date as month,
+               user_key(user_id) as user_key, event_time, action
+        from {checked} where len(_problems) = 0
+        """
+    )
+
+
+def apply_rows(
+    con: duckdb.DuckDBPyConnection,
+    store: Store,
+    load_id: int,
+    source: SourceFile,
+    checked: str,
+    index: int,
+) -> set[dt.date]:
+    """Stores the good rows of `checked`; returns the months of usage events it added."""
+    if source.entity == "usage_events":
+        _stage_events(con, checked)
+        months = append_events(con, store, load_id, index)
+        con.execute("drop table valid_events")
+        return months
+    _valid_rows(con, source.entity, checked, load_id, source)
+    if source.entity == "stage_history":
+        replace_history(con)
+    else:
+        upsert(con, source.entity)
+    if source.entity == "initiatives":
+        add_initiative_entries(con, "select initiative_id from valid_rows")
+    con.execute("drop table valid_rows")
+    return set()
+
+

@@ -1,0 +1,3 @@
+from scaleboard.cli import main
+
+main()
