@@ -128,30 +128,13 @@ class Loader:
         self.con, self.store, self.load_id = con, store, load_id
         self.settings, self.encoding = settings, encoding
         self.touched_months: set[dt.date] = set()
-        self.seen: set[tuple[str, str]] = set()
         self.scratch = Path(tempfile.mkdtemp(prefix="scaleboard-"))
 
     def close(self) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
-    def earlier_rows(self, source: SourceFile) -> int | None:
-        """Rows read when this exact content was loaded before, or None if it never was."""
-        row = self.con.execute(
-            "select rows_read from load_files where sha256 = ? and entity = ? and not skipped "
-            "order by load_id desc limit 1",
-            [source.sha256, source.entity],
-        ).fetchone()
-        return int(row[0]) if row else None
-
-    def load_file(self, source: SourceFile, index: int, force: bool) -> tuple[FileResult, int]:
+    def load_file(self, source: SourceFile, index: int) -> FileResult:
         result = FileResult(str(source.path), source.entity, source.sha256, source.format)
-        earlier = self.earlier_rows(source)
-        if (source.sha256, source.entity) in self.seen:
-            earlier = earlier or 0
-        if earlier is not None and not force:
-            result.skipped = True
-            return result, earlier
-        self.seen.add((source.sha256, source.entity))
         path = source.path
         if self.encoding and source.format == "csv":
             path = transcode_to_utf8(path, self.encoding, self.scratch)
@@ -164,9 +147,11 @@ class Loader:
         self.con.execute(f"drop table {raw}")
         result.rows_read, result.rows_rejected = self._record_rejects(checked, source)
         result.rows_loaded = result.rows_read - result.rows_rejected
-        self.touched_months |= apply_rows(self.con, self.store, self.load_id, source, checked, index)
+        self.touched_months |= apply_rows(
+            self.con, self.store, self.load_id, source, checked, index
+        )
         self.con.execute(f"drop table {checked}")
-        return result, 0
+        return result
 
     @property
     def reporting_currency(self) -> str:
@@ -190,7 +175,9 @@ class Loader:
 
     def fix_reporting_currency(self) -> None:
         """A database has one reporting currency: the one of its first load."""
-        row = self.con.execute("select value from meta where name = 'reporting_currency'").fetchone()
+        row = self.con.execute(
+            "select value from meta where name = 'reporting_currency'"
+        ).fetchone()
         if row is None:
             self.con.execute(
                 "insert into meta values ('reporting_currency', ?)", [self.reporting_currency]
@@ -207,19 +194,55 @@ class Loader:
         self.con.execute(
             "insert into loads values (?, ?, now(), ?, ?, ?, ?, ?, ?)",
             [
-                self.load_id, started, result.status, command, result.rows_read,
-                result.rows_loaded, result.rows_rejected, result.rows_skipped,
+                self.load_id,
+                started,
+                result.status,
+                command,
+                result.rows_read,
+                result.rows_loaded,
+                result.rows_rejected,
+                result.rows_skipped,
             ],
         )
         for f in result.files:
             self.con.execute(
                 "insert into load_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    self.load_id, f.path, f.entity, f.format, f.sha256, f.rows_read,
-                    f.rows_loaded, f.rows_rejected, f.skipped, f.warnings,
+                    self.load_id,
+                    f.path,
+                    f.entity,
+                    f.format,
+                    f.sha256,
+                    f.rows_read,
+                    f.rows_loaded,
+                    f.rows_rejected,
+                    f.skipped,
+                    f.warnings,
                 ],
             )
         self.con.execute("checkpoint")
+
+
+def plan_skips(store: storage.Store, sources: list[SourceFile], force: bool) -> list[int | None]:
+    """Per file: the rows read when its exact content was loaded before (it is skipped),
+    else None. A file given twice in one command is loaded once."""
+    if force:
+        return [None] * len(sources)
+    earlier: dict[tuple[str, str], int] = {}
+    if store.db.exists():
+        with contextlib.closing(storage.open_current(store.db)) as con:
+            rows = con.execute(
+                "select sha256, entity, max_by(rows_read, load_id) from load_files "
+                "where not skipped group by all"
+            ).fetchall()
+        earlier = {(sha, entity): int(n) for sha, entity, n in rows}
+    plan: list[int | None] = []
+    seen: set[tuple[str, str]] = set()
+    for source in sources:
+        key = (source.sha256, source.entity)
+        plan.append(earlier.get(key, 0 if key in seen else None))
+        seen.add(key)
+    return plan
 
 
 def _status(result: LoadResult) -> str:
@@ -266,20 +289,57 @@ def _load_locked(
     committed = _committed(store)
     storage.remove_orphans(store, committed)
     load_id = result.load_id = storage.next_load_id(store, committed)
+    skips = plan_skips(store, sources, force)
+    for source, earlier in zip(sources, skips, strict=True):
+        result.files.append(
+            FileResult(
+                str(source.path),
+                source.entity,
+                source.sha256,
+                source.format,
+                skipped=earlier is not None,
+            )
+        )
+        result.rows_skipped += earlier or 0
+    todo = [(i, s) for i, s in enumerate(sources) if not result.files[i].skipped]
+    if not todo:  # every file was loaded before: nothing changes, not even the history
+        result.status = "loaded"
+        storage.append_audit(store, load_id=load_id, event="skipped", command=command)
+        return
     storage.append_audit(store, load_id=load_id, event="started", command=command)
+    _write_release(store, todo, settings, result, encoding, command, progress)
+    storage.append_audit(
+        store,
+        load_id=load_id,
+        event="dry_run" if result.dry_run else "committed",
+        status=result.status,
+        rows_loaded=result.rows_loaded,
+    )
+
+
+def _write_release(
+    store: storage.Store,
+    todo: list[tuple[int, SourceFile]],
+    settings: Settings,
+    result: LoadResult,
+    encoding: str | None,
+    command: str,
+    progress: Progress | None,
+) -> None:
+    """Loads the files into a copy of the release and switches it in (unless a dry run)."""
+    assert result.load_id is not None
     started = dt.datetime.now(dt.UTC)
     con = storage.open_next(store)
-    loader = Loader(con, store, load_id, settings, encoding)
+    loader = Loader(con, store, result.load_id, settings, encoding)
     switched = False
     try:
         loader.fix_reporting_currency()
-        _register_key(con, store, settings)
-        for index, source in enumerate(sources):
+        if any(source.entity == "usage_events" for _, source in todo):
+            _register_key(con, store, settings)
+        for index, source in todo:
             if progress:
                 progress(f"{source.path.name} ({source.entity})")
-            file_result, skipped_rows = loader.load_file(source, index, force)
-            result.files.append(file_result)
-            result.rows_skipped += skipped_rows
+            result.files[index] = loader.load_file(source, index)
         result.status = _status(result)
         loader.finish(result, command, started)
         con.close()
@@ -294,18 +354,13 @@ def _load_locked(
         loader.close()
         if not switched:
             store.next_path.unlink(missing_ok=True)
-            shutil.rmtree(store.events_dir_of(load_id), ignore_errors=True)
-    storage.append_audit(
-        store, load_id=load_id, event="dry_run" if result.dry_run else "committed",
-        status=result.status, rows_loaded=result.rows_loaded,
-    )
+            shutil.rmtree(store.events_dir_of(result.load_id), ignore_errors=True)
 
 
 def _committed(store: storage.Store) -> int:
     if not store.db.exists():
         return 0
-    with contextlib.closing(storage.configure(duckdb.connect(str(store.db), read_only=True))) as con:
-        storage.check_version(con, store.db)
+    with contextlib.closing(storage.open_current(store.db)) as con:
         return storage.committed_load_id(con)
 
 

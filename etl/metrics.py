@@ -88,8 +88,10 @@ def _adoption(con: duckdb.DuckDBPyConnection, params: dict[str, Any], period: Pe
 def _decaying(con: duckdb.DuckDBPyConnection, params: dict[str, Any], settings: Settings) -> Any:
     rows = _rows(run_sql(con, "metrics", "model_decay", params))
     retired = {
-        r[0] for r in con.execute("select initiative_id from selected where status = 'retired'")
-        .fetchall()
+        r[0]
+        for r in con.execute(
+            "select initiative_id from selected where status = 'retired'"
+        ).fetchall()
     }
     return [
         {k: r[k] for k in ("initiative_id", "model", "metric", "baseline", "latest", "decay_pct")}
@@ -107,7 +109,9 @@ def compute_metrics(
     period = resolve_period(filters.as_of, filters.from_, filters.to, latest_month(con))
     params = _params(period, filters, settings)
     run_sql(con, "metrics", "selected_initiatives", params)
-    figures = {r["initiative_id"]: r for r in _rows(run_sql(con, "metrics", "window_figures", params))}
+    figures = {
+        r["initiative_id"]: r for r in _rows(run_sql(con, "metrics", "window_figures", params))
+    }
     program = figures.pop(None)
     adoption_rate, trend, adoption_by_initiative = _adoption(con, params, period)
     summary = _rows(run_sql(con, "metrics", "stage_summary", params))[0]
@@ -145,7 +149,9 @@ def _initiatives(
 ) -> list[dict[str, Any]]:
     selected = _rows(con.execute("select * from selected order by initiative_id"))
     readiness = {r["initiative_id"]: r for r in _rows(run_sql(con, "metrics", "readiness", params))}
-    projected = {r["initiative_id"]: r for r in _rows(run_sql(con, "metrics", "projections", params))}
+    projected = {
+        r["initiative_id"]: r for r in _rows(run_sql(con, "metrics", "projections", params))
+    }
     out = []
     for s in selected:
         i = s["initiative_id"]
@@ -157,7 +163,9 @@ def _initiatives(
                 "business_unit": s["business_unit"],
                 "status": s["status"],
                 "stage": s["stage"],
-                "stage_entered_on": s["stage_entered_on"].isoformat() if s["stage_entered_on"] else None,
+                "stage_entered_on": s["stage_entered_on"].isoformat()
+                if s["stage_entered_on"]
+                else None,
                 "days_in_stage": s["days_in_stage"],
                 "adoption_rate": _float(adoption.get(i)),
                 "total_cost": float(fig.get("total_cost", 0.0)),

@@ -80,5 +80,7 @@ def resolve_period(
     end = to_m or a
     start = from_m or add_months(end, -11)
     if start > end:
-        raise PeriodError(f"the window starts ({month_text(start)}) after it ends ({month_text(end)})")
+        raise PeriodError(
+            f"the window starts ({month_text(start)}) after it ends ({month_text(end)})"
+        )
     return Period(a, start, end)

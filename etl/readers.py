@@ -7,6 +7,7 @@ vectorized checks serves CSV, Parquet and JSON alike.
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
 import re
 import tempfile
@@ -17,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from etl.contracts import ENTITIES
+from etl.validate import quote_ident, quote_literal
 
 FORMATS = {
     ".csv": "csv",
@@ -112,11 +114,31 @@ def transcode_to_utf8(path: Path, encoding: str, folder: Path) -> Path:
     return target
 
 
-def _scan_sql(fmt: str) -> str:
+def csv_header(path: Path) -> list[str]:
+    """The header record of a CSV file (a UTF-8 BOM is dropped)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except UnicodeDecodeError as exc:
+        raise RefusedFile(
+            path, f"the header is not valid UTF-8 ({exc.reason}); {_ENCODING_FIX}"
+        ) from None
+    except csv.Error as exc:
+        raise RefusedFile(path, f"cannot be read as CSV: {exc}") from None
+
+
+_ENCODING_FIX = "re-save it as UTF-8, or pass --encoding with its encoding, e.g. --encoding cp1252"
+
+
+def _scan_sql(fmt: str, header: list[str]) -> str:
+    """A DuckDB table function reading the file; CSV is parsed strictly with no sniffing, so
+    no row is ever skipped as a comment or a preamble."""
     if fmt == "csv":
+        columns = ", ".join(f"{quote_literal(name)}: 'VARCHAR'" for name in header)
         return (
-            "read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', "
-            "escape = '\"', strict_mode = true, null_padding = false, encoding = 'utf-8')"
+            f"read_csv(?, columns = {{{columns}}}, header = true, auto_detect = false, "
+            "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
+            "skip = 0, comment = '', encoding = 'utf-8')"
         )
     if fmt == "parquet":
         return "read_parquet(?)"
@@ -124,7 +146,19 @@ def _scan_sql(fmt: str) -> str:
 
 
 def _utf8_problem(message: str) -> bool:
-    return "unicode" in message.lower() or "utf-8" in message.lower() or "utf8" in message.lower()
+    lowered = message.lower()
+    return "unicode" in lowered or "utf-8" in lowered or "utf8" in lowered
+
+
+def _short(message: str) -> str:
+    """DuckDB's error without its hints: 'CSV Error on Line: 2; Expected ... Found: 5'."""
+    keep = []
+    for line in message.splitlines():
+        if not line.strip():
+            break
+        if not line.startswith(("Original Line", "Possible", "*")):
+            keep.append(line.strip())
+    return "; ".join(keep)
 
 
 def read_raw(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, table: str) -> list[str]:
@@ -132,22 +166,22 @@ def read_raw(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, table: str) -
     returns the file's column names. Refuses a file that is not readable as its format."""
     if path.stat().st_size == 0:
         raise RefusedFile(path, "the file is empty; it needs at least a header row")
+    header = csv_header(path) if fmt == "csv" else []
+    if fmt == "csv" and len(set(header)) != len(header):
+        raise RefusedFile(path, "the header names a column twice")
+    scan = _scan_sql(fmt, header)
     try:
-        scanned = con.sql(f"select * from {_scan_sql(fmt)}", params=[str(path)])
-        names = scanned.columns
-        casts = ", ".join(f'cast("{n}" as varchar) as "{n}"' for n in names)
+        names = con.sql(f"select * from {scan}", params=[str(path)]).columns
+        casts = ", ".join(f"cast({quote_ident(n)} as varchar) as {quote_ident(n)}" for n in names)
         con.execute(
             f"create or replace temp table {table} as "
-            f"select row_number() over () as _row, {casts} from {_scan_sql(fmt)}",
+            f"select row_number() over () as _row, {casts} from {scan}",
             [str(path)],
         )
     except duckdb.Error as exc:
-        message = str(exc).splitlines()[0]
-        if fmt == "csv" and _utf8_problem(message):
+        if fmt == "csv" and _utf8_problem(str(exc)):
             raise RefusedFile(
-                path,
-                "the file is not valid UTF-8 (" + message + "); re-save it as UTF-8 or pass "
-                "--encoding with its encoding, e.g. --encoding cp1252",
+                path, f"the file is not valid UTF-8 ({_short(str(exc))}); {_ENCODING_FIX}"
             ) from None
-        raise RefusedFile(path, f"cannot be read as {fmt.upper()}: {message}") from None
+        raise RefusedFile(path, f"cannot be read as {fmt.upper()}: {_short(str(exc))}") from None
     return list(names)

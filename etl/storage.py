@@ -116,6 +116,17 @@ def open_reader(db: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def open_current(db: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to an existing release of any schema this version can upgrade."""
+    con = configure(duckdb.connect(str(db), read_only=True))
+    try:
+        check_version(con, db)
+    except StorageError:
+        con.close()
+        raise
+    return con
+
+
 def append_audit(store: Store, **record: Any) -> None:
     """Appends one line to the audit log (committed loads are also in the `loads` table)."""
     record = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **record}
@@ -214,7 +225,7 @@ def switch_in(store: Store, keep: int) -> None:
     """Makes PATH.next the current release, keeping the one it replaces for rollback."""
     _fsync(store.next_path)
     if store.db.exists():
-        with contextlib.closing(configure(duckdb.connect(str(store.db), read_only=True))) as con:
+        with contextlib.closing(open_current(store.db)) as con:
             committed = committed_load_id(con)
         _keep_release(store, committed, keep)
     os.replace(store.next_path, store.db)

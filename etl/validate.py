@@ -148,6 +148,14 @@ def value_expr(plan: CheckPlan, column: Column) -> str:
     return f"cast({parsed} as {column.sql_type})"
 
 
+def _key_text(name: str, positions: dict[str, int], model: type[Entity]) -> str:
+    """A key value as it was compared: after normalisation and defaults."""
+    column = columns_of(model)[positions[name]]
+    if column.kind == Kind.MONTH:
+        return f"strftime({name}, '%Y-%m')"
+    return f"coalesce(cast({name} as varchar), '')"
+
+
 def _cross_row_problems(
     model: type[Entity], plan: CheckPlan, positions: dict[str, int]
 ) -> list[str]:
@@ -170,7 +178,9 @@ def _cross_row_problems(
         )
     if model.key:
         first = model.key[0]
-        shown = " || ', ' || ".join(f"'{k}=' || coalesce(_raw_{k}, '')" for k in model.key)
+        shown = " || ', ' || ".join(
+            f"'{k}=' || {_key_text(k, positions, model)}" for k in model.key
+        )
         reason = f"'the key (' || {shown} || ') appears ' || _key_count || ' times in this file'"
         problems.append(
             _problem(positions[first], first, f"_raw_{first}", "_key_count > 1", reason)

@@ -97,8 +97,7 @@ def append_events(
         month_dir = folder / f"month={month.isoformat()}"
         for part in sorted(month_dir.glob("*.parquet")):
             con.execute(
-                "insert into event_partitions "
-                "select ?, ?, ?, count(*) from read_parquet(?)",
+                "insert into event_partitions select ?, ?, ?, count(*) from read_parquet(?)",
                 [load_id, month, str(part.relative_to(base)), str(part)],
             )
     return set(months)
@@ -138,5 +137,3 @@ def apply_rows(
         add_initiative_entries(con, "select initiative_id from valid_rows")
     con.execute("drop table valid_rows")
     return set()
-
-

@@ -84,8 +84,14 @@ def load(
     from scaleboard.report import print_load
 
     result = load_files(
-        _db(db), paths, get_settings(), entity=entity, force=force, dry_run=dry_run,
-        encoding=encoding, command="load " + " ".join(str(p) for p in paths),
+        _db(db),
+        paths,
+        get_settings(),
+        entity=entity,
+        force=force,
+        dry_run=dry_run,
+        encoding=encoding,
+        command="load " + " ".join(str(p) for p in paths),
         progress=None if as_json else _progress(),
     )
     if as_json:
@@ -116,8 +122,12 @@ def metrics(
     from scaleboard.report import print_metrics
 
     filters = Filters(
-        as_of=as_of, from_=from_, to=to, business_units=tuple(business_unit or ()),
-        stages=tuple(stage or ()), statuses=tuple(status or ()),
+        as_of=as_of,
+        from_=from_,
+        to=to,
+        business_units=tuple(business_unit or ()),
+        stages=tuple(stage or ()),
+        statuses=tuple(status or ()),
     )
     try:
         with open_reader(_db(db)) as con:
@@ -133,7 +143,9 @@ def metrics(
 @app.command()
 def rejects(
     db: DbOption = None,
-    load_id: Annotated[int | None, typer.Option("--load", help="Load id (default: latest).")] = None,
+    load_id: Annotated[
+        int | None, typer.Option("--load", help="Load id (default: latest).")
+    ] = None,
     limit: Annotated[int, typer.Option(help="At most this many rows (table output).")] = 50,
     as_json: JsonOption = False,
 ) -> None:

@@ -72,7 +72,9 @@ def print_metrics(result: dict[str, Any]) -> None:
         f"as of {result['as_of'] or '—'}, window {window.get('from', '—')}..{window.get('to', '—')}"
         f", {result['currency']}"
     )
-    print_rows("Program", [{"metric": METRIC_LABELS[k], "value": result[k]} for k in METRIC_LABELS], 7)
+    print_rows(
+        "Program", [{"metric": METRIC_LABELS[k], "value": result[k]} for k in METRIC_LABELS], 7
+    )
     stages = [{"stage": k, "initiatives": v} for k, v in result["initiatives_by_stage"].items()]
     print_rows("Initiatives by stage", stages, total=sum(s["initiatives"] for s in stages))
     for key in ("stalled_pilots", "no_executive_owner"):

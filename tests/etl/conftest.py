@@ -1,0 +1,67 @@
+"""The METRICS.md worked example as contract files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_csv
+
+INITIATIVES_HEADER = (
+    "initiative_id",
+    "name",
+    "business_unit",
+    "stage",
+    "stage_entered_on",
+    "executive_sponsor",
+    "target_users",
+    "status",
+)
+
+
+def write_worked_example(folder: Path) -> Path:
+    """Two initiatives, as-of 2026-03: a at scale since 2025-01-10, b a pilot since 2025-06-01."""
+    write_csv(
+        folder / "initiatives.csv",
+        INITIATIVES_HEADER,
+        [
+            (
+                "a",
+                "Invoice matching",
+                "Finance",
+                "Operationalization",
+                "2025-01-10",
+                "Ann",
+                1000,
+                "active",
+            ),
+            ("b", "Contract triage", "Legal", "Experimentation", "2025-06-01", "Bo", 50, "active"),
+        ],
+    )
+    write_csv(
+        folder / "adoption.csv",
+        ("initiative_id", "month", "active_users", "eligible_users"),
+        [("a", "2026-03", 300, 1000), ("b", "2026-03", 20, 50)],
+    )
+    write_csv(
+        folder / "costs.csv",
+        ("initiative_id", "month", "category", "amount"),
+        [
+            ("a", "2025-05", "compute", 70000),
+            ("a", "2026-03", "people", 50000),
+            ("b", "2025-12", "licensing", 30000),
+            ("a", "2025-03", "compute", 99999),  # before the window: not counted
+        ],
+    )
+    write_csv(
+        folder / "outcomes.csv",
+        ("initiative_id", "month", "value", "insights"),
+        [("a", "2025-10", 400000, 40000), ("b", "2026-01", 10000, 0)],
+    )
+    return folder
+
+
+@pytest.fixture
+def worked_example(tmp_path: Path) -> Path:
+    return write_worked_example(tmp_path / "in")
