@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pytest
+
+from etl.config import Settings
+from etl.load import LoadResult, load_files
+from etl.metrics import Filters, compute_metrics
+from etl.storage import open_reader
 
 from tests.conftest import write_csv
 
@@ -65,3 +72,18 @@ def write_worked_example(folder: Path) -> Path:
 @pytest.fixture
 def worked_example(tmp_path: Path) -> Path:
     return write_worked_example(tmp_path / "in")
+
+
+def load(db: Path, *paths: Path, **options: Any) -> LoadResult:
+    """Loads in-process (the CLI itself is tested through subprocesses elsewhere)."""
+    return load_files(db, list(paths), Settings(), **options)
+
+
+def metrics(db: Path, settings: Settings | None = None, **filters: Any) -> dict[str, Any]:
+    with open_reader(db) as con:
+        return compute_metrics(con, Filters(**filters), settings or Settings())
+
+
+def table(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
