@@ -41,39 +41,39 @@ def _words(words: tuple[str, ...]) -> str:
     return ", ".join(quote_literal(w) for w in words)
 
 
+GUARDED: dict[Kind, tuple[str, str]] = {
+    Kind.INT: (r"[+-]?[0-9]+", "try_cast({raw} as bigint)"),
+    Kind.DATE: (r"\d{4}-\d{2}-\d{2}", "try_cast({raw} as date)"),
+    Kind.MONTH: (r"\d{4}-\d{2}", "try_cast({raw} || '-01' as date)"),
+    Kind.TIMESTAMP: (r"\d{4}-\d{2}-\d{2}([T ].*)?", "try_cast({raw} as timestamptz)"),
+    Kind.CURRENCY: (r"[A-Za-z]{3}", "upper({raw})"),
+}
+"""Kinds whose text must match a pattern before it is cast (DuckDB's casts are lenient)."""
+
+
 def parse_expr(column: Column, raw: str) -> str:
     """SQL that turns the trimmed raw text `raw` into the column's type, NULL when invalid."""
     kind = column.kind
-    if kind == Kind.TEXT:
-        return raw
-    if kind == Kind.INT:
-        return (
-            f"case when regexp_full_match({raw}, '[+-]?[0-9]+') then try_cast({raw} as bigint) end"
-        )
+    if kind in GUARDED:
+        pattern, cast = GUARDED[kind]
+        matches = f"regexp_full_match({raw}, {quote_literal(pattern)})"
+        return f"case when {matches} then {cast.format(raw=raw)} end"
     if kind == Kind.DECIMAL:
         return f"try_cast({raw} as {column.sql_type})"
     if kind == Kind.FLOAT:
-        value = f"try_cast({raw} as double)"
-        return f"case when isfinite({value}) then {value} end"
+        return f"case when isfinite(try_cast({raw} as double)) then try_cast({raw} as double) end"
     if kind == Kind.BOOL:
-        lowered = f"lower({raw})"
         return (
-            f"case when {lowered} in ({_words(TRUE_WORDS)}) then true "
-            f"when {lowered} in ({_words(FALSE_WORDS)}) then false end"
+            f"case when lower({raw}) in ({_words(TRUE_WORDS)}) then true "
+            f"when lower({raw}) in ({_words(FALSE_WORDS)}) then false end"
         )
-    if kind == Kind.DATE:
-        return f"case when regexp_full_match({raw}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') then try_cast({raw} as date) end"
-    if kind == Kind.MONTH:
-        return f"case when regexp_full_match({raw}, '\\d{{4}}-\\d{{2}}') then try_cast({raw} || '-01' as date) end"
-    if kind == Kind.TIMESTAMP:
-        return f"case when regexp_matches({raw}, '^\\d{{4}}-\\d{{2}}-\\d{{2}}') then try_cast({raw} as timestamptz) end"
-    if kind == Kind.CURRENCY:
-        return f"case when regexp_full_match(upper({raw}), '[A-Z]{{3}}') then upper({raw}) end"
-    whens = " ".join(
-        f"when {quote_literal(choice.lower())} then {quote_literal(choice)}"
-        for choice in column.choices
-    )
-    return f"case lower({raw}) {whens} end"
+    if kind == Kind.ENUM:
+        whens = " ".join(
+            f"when {quote_literal(choice.lower())} then {quote_literal(choice)}"
+            for choice in column.choices
+        )
+        return f"case lower({raw}) {whens} end"
+    return raw
 
 
 def _expected(column: Column) -> str:
@@ -156,54 +156,53 @@ def _key_text(name: str, positions: dict[str, int], model: type[Entity]) -> str:
     return f"coalesce(cast({name} as varchar), '')"
 
 
-def _cross_row_problems(
+def _rule_problems(model: type[Entity], positions: dict[str, int]) -> list[str]:
+    problems = []
+    for rule in model.row_rules:
+        broken = f"{rule.column} {'<' if rule.op == '>=' else '<='} {rule.other}"
+        reason = (
+            f"'{rule.column} ' || _raw_{rule.column} || ' must be {rule.op} {rule.other} ' "
+            f"|| _raw_{rule.other}"
+        )
+        problems.append(
+            _problem(positions[rule.column], rule.column, f"_raw_{rule.column}", broken, reason)
+        )
+    return problems
+
+
+def _key_problems(model: type[Entity], positions: dict[str, int]) -> list[str]:
+    if not model.key:
+        return []
+    first = model.key[0]
+    shown = " || ', ' || ".join(f"'{k}=' || {_key_text(k, positions, model)}" for k in model.key)
+    reason = f"'the key (' || {shown} || ') appears ' || _key_count || ' times in this file'"
+    return [_problem(positions[first], first, f"_raw_{first}", "_key_count > 1", reason)]
+
+
+def _reference_problems(
     model: type[Entity], plan: CheckPlan, positions: dict[str, int]
 ) -> list[str]:
     problems = []
-    for rule in model.row_rules:
-        raw = f"_raw_{rule.column}"
-        reason = (
-            f"'{rule.column} ' || {raw} || ' must be {rule.op} {rule.other} ' || _raw_{rule.other}"
-        )
-        problems.append(
-            _problem(
-                positions[rule.column],
-                rule.column,
-                raw,
-                f"{rule.column} < {rule.other}"
-                if rule.op == ">="
-                else f"{rule.column} <= {rule.other}",
-                reason,
-            )
-        )
-    if model.key:
-        first = model.key[0]
-        shown = " || ', ' || ".join(
-            f"'{k}=' || {_key_text(k, positions, model)}" for k in model.key
-        )
-        reason = f"'the key (' || {shown} || ') appears ' || _key_count || ' times in this file'"
-        problems.append(
-            _problem(positions[first], first, f"_raw_{first}", "_key_count > 1", reason)
-        )
     if model.refers_to_initiative:
         reason = (
-            "'initiative_id ' || _raw_initiative_id || ' is not a loaded initiative; load it in "
-            "initiatives first'"
+            "'initiative_id ' || _raw_initiative_id || ' is not a loaded initiative; "
+            "load it in initiatives first'"
         )
-        when = "initiative_id is not null and initiative_id not in (select initiative_id from initiatives)"
+        when = "initiative_id not in (select initiative_id from initiatives)"
         problems.append(
             _problem(
                 positions["initiative_id"], "initiative_id", "_raw_initiative_id", when, reason
             )
         )
-    if "currency" in positions and "month" in positions and model.entity != "fx_rates":
+    if "currency" in positions and model.entity != "fx_rates":
         reason = (
-            "'currency ' || currency || ' has no fx rate for ' || strftime(month, '%Y-%m') || "
-            "'; load fx_rates for that month'"
+            "'currency ' || currency || ' has no fx rate for ' || strftime(month, '%Y-%m') "
+            "|| '; load fx_rates for that month'"
         )
         when = (
-            f"currency is not null and month is not null and currency <> {quote_literal(plan.reporting_currency)} "
-            "and not exists (select 1 from fx_rates f where f.month = checked.month and f.currency = checked.currency)"
+            f"currency <> {quote_literal(plan.reporting_currency)} and not exists "
+            "(select 1 from fx_rates as f "
+            "where f.month = checked.month and f.currency = checked.currency)"
         )
         problems.append(_problem(positions["currency"], "currency", "_raw_currency", when, reason))
     return problems
@@ -219,7 +218,12 @@ def check_sql(plan: CheckPlan, target: str) -> str:
     per_column = [
         p for c in columns for p in _column_problems(positions[c.name], c, f"_raw_{c.name}", c.name)
     ]
-    problems = per_column + _cross_row_problems(model, plan, positions)
+    problems = [
+        *per_column,
+        *_rule_problems(model, positions),
+        *_key_problems(model, positions),
+        *_reference_problems(model, plan, positions),
+    ]
     if model.key:
         keys = ", ".join(model.key)
         complete = " and ".join(f"{k} is not null" for k in model.key)

@@ -216,6 +216,28 @@ def sample(
         typer.echo(f"{out / name}: {rows} rows")
 
 
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8050,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
+    threads: Annotated[int, typer.Option(min=1, help="Threads per worker.")] = 4,
+    dev: Annotated[
+        bool, typer.Option("--dev", help="Flask's development server, with reload and debug.")
+    ] = False,
+) -> None:
+    """Serve the dashboard (gunicorn; the data reloads after each `load`, no restart)."""
+    from dashboard.server import ServeOptions
+    from dashboard.server import serve as run_server
+    from etl.config import get_settings
+
+    options = ServeOptions(_db(db), host=host, port=port, workers=workers, threads=threads)
+    mode = "development server" if dev else f"{workers} workers x {threads} threads"
+    typer.echo(f"Scaleboard at {options.url} (db: {options.db}, {mode}); Ctrl+C stops it")
+    run_server(options, get_settings(), dev=dev)
+
+
 def main() -> None:
     """Entry point: runs the app, turning unexpected errors into one line unless --debug."""
     try:

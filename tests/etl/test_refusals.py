@@ -51,7 +51,10 @@ def _ragged_csv(folder: Path) -> Path:
 
 def _not_utf8(folder: Path) -> Path:
     path = folder / "initiatives.csv"
-    text = "initiative_id,name,business_unit,stage,stage_entered_on\nc,Caf\xe9 bot,Ops,Experimentation,2026-01-01\n"
+    text = (
+        "initiative_id,name,business_unit,stage,stage_entered_on\n"
+        "c,Caf\xe9 bot,Ops,Experimentation,2026-01-01\n"
+    )
     path.write_bytes(text.encode("cp1252"))
     return path
 
