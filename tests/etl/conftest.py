@@ -12,7 +12,6 @@ from etl.config import Settings
 from etl.load import LoadResult, load_files
 from etl.metrics import Filters, compute_metrics
 from etl.storage import open_reader
-
 from tests.conftest import write_csv
 
 INITIATIVES_HEADER = (
