@@ -24,9 +24,19 @@ from etl.config import Settings
 from etl.contracts import ENTITIES, columns_of
 from etl.events import refresh_monthly_active
 from etl.marts import build_marts
-from etl.readers import RefusedFile, SourceFile, expand, read_raw, resolve, transcode_to_utf8
-from etl.validate import CheckPlan, check_sql, quote_literal
-from etl.writers import apply_rows
+from etl.readers import (
+    RefusedFile,
+    SourceFile,
+    column_names,
+    expand,
+    raw_select,
+    read_raw,
+    resolve,
+    run_on_file,
+    transcode_to_utf8,
+)
+from etl.validate import CheckPlan, check_select, check_sql, quote_literal
+from etl.writers import apply_rows, stream_events
 
 Progress = Callable[[str], None]
 
@@ -91,14 +101,12 @@ def _load_order(sources: list[SourceFile]) -> list[SourceFile]:
     return sorted(sources, key=lambda s: rank.get(s.entity, 2))
 
 
-def _file_columns(source: SourceFile, names: list[str], result: FileResult) -> dict[str, str]:
-    """Normalised column name -> name in the file; refuses duplicates and missing required."""
-    mapping: dict[str, str] = {}
-    for name in names:
-        normal = name.strip().lower()
-        if normal in mapping:
-            raise RefusedFile(source.path, f"the column {normal!r} appears twice in the header")
-        mapping[normal] = name
+def _file_columns(
+    source: SourceFile, names: list[str], result: FileResult
+) -> dict[str, str | None]:
+    """Contract column -> its name in the file (None: absent); refuses a file that lacks a
+    required column and warns once about columns the contract does not know."""
+    mapping = {name.strip().lower(): name for name in names}
     columns = columns_of(ENTITIES[source.entity])
     missing = [c.name for c in columns if c.required and c.name not in mapping]
     if missing:
@@ -111,7 +119,7 @@ def _file_columns(source: SourceFile, names: list[str], result: FileResult) -> d
     extra = [mapping[n] for n in mapping if n not in known]
     if extra:
         result.warnings.append(f"ignored unknown column(s): {', '.join(extra)}")
-    return mapping
+    return {c.name: mapping.get(c.name) for c in columns}
 
 
 class Loader:
@@ -138,20 +146,60 @@ class Loader:
         path = source.path
         if self.encoding and source.format == "csv":
             path = transcode_to_utf8(path, self.encoding, self.scratch)
+        header = column_names(self.con, path, source.format)
+        columns = _file_columns(source, header, result)
+        if source.entity == "usage_events":
+            self._stream_events(source, path, header, columns, index, result)
+        else:
+            self._check(source, path, header, columns, index, result)
+            apply_rows(self.con, self.load_id, source, f"checked_{index}")
+            self.con.execute(f"drop table checked_{index}")
+        result.rows_loaded = result.rows_read - result.rows_rejected
+        return result
+
+    def _check(
+        self,
+        source: SourceFile,
+        path: Path,
+        header: list[str],
+        columns: dict[str, str | None],
+        index: int,
+        result: FileResult,
+    ) -> None:
+        """Reads and checks the file into `checked_<index>`, recording its rejects."""
         raw, checked = f"raw_{index}", f"checked_{index}"
-        names = read_raw(self.con, path, source.format, raw)
-        plan = CheckPlan(
-            source.entity, raw, _file_columns(source, names, result), self.reporting_currency
-        )
+        read_raw(self.con, path, source.format, header, columns, raw)
+        plan = CheckPlan(source.entity, raw, self.reporting_currency)
         self.con.execute(check_sql(plan, checked))
         self.con.execute(f"drop table {raw}")
         result.rows_read, result.rows_rejected = self._record_rejects(checked, source)
-        result.rows_loaded = result.rows_read - result.rows_rejected
-        self.touched_months |= apply_rows(
-            self.con, self.store, self.load_id, source, checked, index
+
+    def _stream_events(
+        self,
+        source: SourceFile,
+        path: Path,
+        header: list[str],
+        columns: dict[str, str | None],
+        index: int,
+        result: FileResult,
+    ) -> None:
+        """Events go straight from the file to Parquet; only a file with rejects is read a
+        second time, to number and record them."""
+        plan = CheckPlan(source.entity, "", self.reporting_currency)
+        checked = check_select(plan, f"({raw_select(source.format, header, columns)})", False)
+        rows, rejected, months = stream_events(
+            self.con,
+            self.store,
+            self.load_id,
+            index,
+            checked,
+            lambda sql: run_on_file(self.con, sql, path, source.format),
         )
-        self.con.execute(f"drop table {checked}")
-        return result
+        self.touched_months |= months
+        if rejected:
+            self._check(source, path, header, columns, index, result)
+            self.con.execute(f"drop table checked_{index}")
+        result.rows_read, result.rows_rejected = rows, rejected
 
     @property
     def reporting_currency(self) -> str:

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -161,27 +162,68 @@ def _short(message: str) -> str:
     return "; ".join(keep)
 
 
-def read_raw(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, table: str) -> list[str]:
-    """Reads a file into `table` (text columns plus `_row`, its 1-based record number);
-    returns the file's column names. Refuses a file that is not readable as its format."""
+def _refusal(path: Path, fmt: str, exc: duckdb.Error) -> RefusedFile:
+    if fmt == "csv" and _utf8_problem(str(exc)):
+        return RefusedFile(
+            path, f"the file is not valid UTF-8 ({_short(str(exc))}); {_ENCODING_FIX}"
+        )
+    return RefusedFile(path, f"cannot be read as {fmt.upper()}: {_short(str(exc))}")
+
+
+def column_names(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[str]:
+    """The file's column names; refuses an empty file, a repeated name or an unreadable file."""
     if path.stat().st_size == 0:
         raise RefusedFile(path, "the file is empty; it needs at least a header row")
-    header = csv_header(path) if fmt == "csv" else []
-    if fmt == "csv" and len(set(header)) != len(header):
-        raise RefusedFile(path, "the header names a column twice")
-    scan = _scan_sql(fmt, header)
-    try:
-        names = con.sql(f"select * from {scan}", params=[str(path)]).columns
-        casts = ", ".join(f"cast({quote_ident(n)} as varchar) as {quote_ident(n)}" for n in names)
-        con.execute(
-            f"create or replace temp table {table} as "
-            f"select row_number() over () as _row, {casts} from {scan}",
-            [str(path)],
+    if fmt == "csv":
+        names = csv_header(path)
+    else:
+        try:
+            names = con.sql(f"select * from {_scan_sql(fmt, [])}", params=[str(path)]).columns
+        except duckdb.Error as exc:
+            raise _refusal(path, fmt, exc) from None
+    normal = [n.strip().lower() for n in names]
+    if len(set(normal)) != len(normal):
+        raise RefusedFile(
+            path, "the header names a column twice (names are compared ignoring case)"
         )
-    except duckdb.Error as exc:
-        if fmt == "csv" and _utf8_problem(str(exc)):
-            raise RefusedFile(
-                path, f"the file is not valid UTF-8 ({_short(str(exc))}); {_ENCODING_FIX}"
-            ) from None
-        raise RefusedFile(path, f"cannot be read as {fmt.upper()}: {_short(str(exc))}") from None
     return list(names)
+
+
+def clean_text(sql: str) -> str:
+    """Text with surrounding spaces removed (trim only when needed: it is costly), blank -> NULL."""
+    return (
+        f"nullif(case when {sql}[1] = ' ' or {sql}[-1] = ' ' then trim({sql}) else {sql} end, '')"
+    )
+
+
+def raw_select(fmt: str, header: list[str], columns: dict[str, str | None]) -> str:
+    """`select _raw_<column>, ... from <the file>`: the cleaned text of each contract column
+    (NULL where the file lacks it); the file's path is the query's one `?` parameter."""
+    selected = ", ".join(
+        (clean_text(f"cast({quote_ident(name)} as varchar)") if name else "cast(null as varchar)")
+        + f" as _raw_{column}"
+        for column, name in columns.items()
+    )
+    return f"select {selected} from {_scan_sql(fmt, header)}"
+
+
+def run_on_file(con: duckdb.DuckDBPyConnection, sql: str, path: Path, fmt: str) -> Any:
+    """Runs a statement that reads the file; a read error refuses the file."""
+    try:
+        return con.execute(sql, [str(path)]).fetchall()
+    except duckdb.Error as exc:
+        raise _refusal(path, fmt, exc) from None
+
+
+def read_raw(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    header: list[str],
+    columns: dict[str, str | None],
+    table: str,
+) -> None:
+    """Reads the file into `table` (see `raw_select`) in one ordered pass with no join, so a
+    row's rowid + 1 is its record number."""
+    sql = f"create or replace temp table {table} as {raw_select(fmt, header, columns)}"
+    run_on_file(con, sql, path, fmt)

@@ -45,7 +45,6 @@ GUARDED: dict[Kind, tuple[str, str]] = {
     Kind.INT: (r"[+-]?[0-9]+", "try_cast({raw} as bigint)"),
     Kind.DATE: (r"\d{4}-\d{2}-\d{2}", "try_cast({raw} as date)"),
     Kind.MONTH: (r"\d{4}-\d{2}", "try_cast({raw} || '-01' as date)"),
-    Kind.TIMESTAMP: (r"\d{4}-\d{2}-\d{2}([T ].*)?", "try_cast({raw} as timestamptz)"),
     Kind.CURRENCY: (r"[A-Za-z]{3}", "upper({raw})"),
 }
 """Kinds whose text must match a pattern before it is cast (DuckDB's casts are lenient)."""
@@ -58,7 +57,7 @@ def parse_expr(column: Column, raw: str) -> str:
         pattern, cast = GUARDED[kind]
         matches = f"regexp_full_match({raw}, {quote_literal(pattern)})"
         return f"case when {matches} then {cast.format(raw=raw)} end"
-    if kind == Kind.DECIMAL:
+    if kind in (Kind.DECIMAL, Kind.TIMESTAMP):  # DuckDB's own parsers are strict enough here
         return f"try_cast({raw} as {column.sql_type})"
     if kind == Kind.FLOAT:
         return f"case when isfinite(try_cast({raw} as double)) then try_cast({raw} as double) end"
@@ -112,19 +111,12 @@ def _column_problems(pos: int, column: Column, raw: str, parsed: str) -> list[st
 
 @dataclass(frozen=True)
 class CheckPlan:
-    """What the check query needs to know about the file and the database around it."""
+    """What the check query needs to know: the entity, the table of its raw text columns
+    (`_raw_<column>`, see `etl.readers.read_raw`) and the reporting currency."""
 
     entity: str
     raw_table: str
-    file_columns: dict[str, str]  # normalised name -> name in the file
     reporting_currency: str
-
-
-def raw_expr(plan: CheckPlan, column: Column) -> str:
-    source = plan.file_columns.get(column.name)
-    if source is None:
-        return "cast(null as varchar)"
-    return f"nullif(trim({quote_ident(source)}), '')"
 
 
 def _default_sql(column: Column, plan: CheckPlan) -> str | None:
@@ -141,10 +133,11 @@ def _default_sql(column: Column, plan: CheckPlan) -> str | None:
 
 def value_expr(plan: CheckPlan, column: Column) -> str:
     """The typed value, with the column's default when the cell is blank or absent."""
-    parsed = parse_expr(column, raw_expr(plan, column))
+    raw = f"_raw_{column.name}"
+    parsed = parse_expr(column, raw)
     default = _default_sql(column, plan)
     if default is not None:
-        parsed = f"case when {raw_expr(plan, column)} is null then {default} else {parsed} end"
+        parsed = f"case when {raw} is null then {default} else {parsed} end"
     return f"cast({parsed} as {column.sql_type})"
 
 
@@ -208,13 +201,13 @@ def _reference_problems(
     return problems
 
 
-def check_sql(plan: CheckPlan, target: str) -> str:
-    """`create temp table target as ...`: typed columns, `_row` and `_problems` per row."""
+def check_select(plan: CheckPlan, source: str, numbered: bool = True) -> str:
+    """A select of the typed columns, `_row` (rowid + 1 of `source` when numbered) and
+    `_problems` (every rule each row breaks) from a source of `_raw_<column>` text."""
     model = ENTITIES[plan.entity]
     columns = columns_of(model)
     positions = {c.name: i for i, c in enumerate(columns)}
     typed = ", ".join(f"{value_expr(plan, c)} as {c.name}" for c in columns)
-    raws = ", ".join(f"{raw_expr(plan, c)} as _raw_{c.name}" for c in columns)
     per_column = [
         p for c in columns for p in _column_problems(positions[c.name], c, f"_raw_{c.name}", c.name)
     ]
@@ -230,15 +223,20 @@ def check_sql(plan: CheckPlan, target: str) -> str:
         key_count = f"case when {complete} then count(*) over (partition by {keys}) else 1 end"
     else:
         key_count = "1"
+    row = "rowid + 1" if numbered else "cast(null as bigint)"
     return f"""
-create or replace temp table {target} as
 with parsed as (
-    select _row, {typed}, {raws} from {plan.raw_table}
+    select {row} as _row, {typed}, * from {source}
 ),
 checked as (
     select *, {key_count} as _key_count from parsed
 )
-select * exclude (_key_count),
+select * exclude (_key_count, {", ".join(f"_raw_{c.name}" for c in columns)}),
     list_sort(list_filter([{", ".join(problems)}], lambda p: p is not null)) as _problems
 from checked
 """
+
+
+def check_sql(plan: CheckPlan, target: str) -> str:
+    """`create temp table target as ...`: the checked rows of the plan's raw table."""
+    return f"create or replace temp table {target} as {check_select(plan, plan.raw_table)}"

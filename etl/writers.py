@@ -2,12 +2,17 @@
 
 Facts are upserted by key (a later row replaces an earlier one). Initiatives and stage
 history also maintain `stage_entries`, the history that `stage(i, d)` reads. Usage events
-are appended as immutable Parquet partitions, one folder per load and month.
+are appended as immutable Parquet partitions, one folder per load and month, straight from
+the file (`stream_events`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -73,61 +78,69 @@ def replace_history(con: duckdb.DuckDBPyConnection) -> None:
     add_initiative_entries(con, named)
 
 
-def append_events(
-    con: duckdb.DuckDBPyConnection, store: Store, load_id: int, index: int
-) -> set[dt.date]:
-    """Writes the valid events as Parquet, one file per month; returns the months touched."""
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+"""The folder DuckDB writes rows with a NULL partition value into: here, rejected events."""
+
+
+def stream_events(
+    con: duckdb.DuckDBPyConnection,
+    store: Store,
+    load_id: int,
+    index: int,
+    checked_select: str,
+    run: Callable[[str], Any],
+) -> tuple[int, int, set[dt.date]]:
+    """One pass from the file to Parquet partitions, one per month, without materialising
+    the file: the fast path for event logs of millions of rows. Rejected rows are set aside
+    (month NULL) only to be counted; returns (rows read, rows rejected, months written)."""
     folder = store.events_dir_of(load_id) / f"file-{index}"
     folder.parent.mkdir(parents=True, exist_ok=True)
-    months = [
-        row[0]
-        for row in con.execute("select distinct month from valid_events order by 1").fetchall()
-    ]
-    if not months:
-        return set()
-    con.execute(
+    [(rows_read,)] = run(
         f"""
-        copy (select * from valid_events order by month, initiative_id)
-        to '{folder}' (format parquet, partition_by (month), write_partition_columns true,
-                        filename_pattern 'events_{{i}}')
+        copy (
+            select
+                initiative_id,
+                case when len(_problems) = 0
+                    then date_trunc('month', event_time::timestamp)::date end as month,
+                case when len(_problems) = 0 then user_key(user_id) end as user_key,
+                event_time,
+                action
+            from ({checked_select})
+        ) to '{folder}' (format parquet, partition_by (month), write_partition_columns true,
+                         filename_pattern 'events_{{i}}')
         """
     )
+    rejected = 0
+    set_aside = folder / f"month={NULL_PARTITION}"
+    if set_aside.exists():
+        [(rejected,)] = con.execute(
+            "select count(*) from read_parquet(?)", [str(set_aside / "*.parquet")]
+        ).fetchall()
+        shutil.rmtree(set_aside)
+    return int(rows_read), int(rejected), register_partitions(con, store, load_id, folder)
+
+
+def register_partitions(
+    con: duckdb.DuckDBPyConnection, store: Store, load_id: int, folder: Path
+) -> set[dt.date]:
+    """Records the Parquet files of a load's events in `event_partitions`; returns months."""
+    months: set[dt.date] = set()
     base = store.db.parent
-    for month in months:
-        month_dir = folder / f"month={month.isoformat()}"
+    for month_dir in sorted(folder.glob("month=*")):
+        month = dt.date.fromisoformat(month_dir.name.removeprefix("month="))
+        months.add(month)
         for part in sorted(month_dir.glob("*.parquet")):
             con.execute(
                 "insert into event_partitions select ?, ?, ?, count(*) from read_parquet(?)",
                 [load_id, month, str(part.relative_to(base)), str(part)],
             )
-    return set(months)
-
-
-def _stage_events(con: duckdb.DuckDBPyConnection, checked: str) -> None:
-    con.execute(
-        f"""
-        create or replace temp table valid_events as
-        select initiative_id, date_trunc('month', event_time)::date as month,
-               user_key(user_id) as user_key, event_time, action
-        from {checked} where len(_problems) = 0
-        """
-    )
+    return months
 
 
 def apply_rows(
-    con: duckdb.DuckDBPyConnection,
-    store: Store,
-    load_id: int,
-    source: SourceFile,
-    checked: str,
-    index: int,
-) -> set[dt.date]:
-    """Stores the good rows of `checked`; returns the months of usage events it added."""
-    if source.entity == "usage_events":
-        _stage_events(con, checked)
-        months = append_events(con, store, load_id, index)
-        con.execute("drop table valid_events")
-        return months
+    con: duckdb.DuckDBPyConnection, load_id: int, source: SourceFile, checked: str
+) -> None:
+    """Stores the good rows of `checked` by the entity's load semantics."""
     _valid_rows(con, source.entity, checked, load_id, source)
     if source.entity == "stage_history":
         replace_history(con)
@@ -136,4 +149,3 @@ def apply_rows(
     if source.entity == "initiatives":
         add_initiative_entries(con, "select initiative_id from valid_rows")
     con.execute("drop table valid_rows")
-    return set()
