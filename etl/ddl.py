@@ -31,6 +31,14 @@ create table if not exists stage_entries (
 create table if not exists event_partitions (
     load_id bigint, month date, path varchar, rows bigint
 );
+create table if not exists adapter_mappings (
+    load_id bigint, source_file varchar, adapter varchar, source_column varchar,
+    source_value varchar, mapped_to varchar, rows bigint
+);
+create table if not exists unallocated_costs (
+    load_id bigint, source_file varchar, source varchar, month date, currency varchar,
+    amount decimal(38, 12), source_rows bigint, reason varchar
+);
 create table if not exists mart_monthly_active (
     initiative_id varchar, month date, active_users bigint
 );

@@ -47,6 +47,7 @@ class SourceFile:
     entity: str
     format: str
     sha256: str
+    adapter: str | None = None
 
 
 def entity_of(path: Path) -> str | None:

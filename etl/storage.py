@@ -165,10 +165,13 @@ def exclusive_lock(store: Store, timeout_s: float) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def pseudonym_key(store: Store, configured: str | None) -> str:
-    """The secret of the user-id hash: from settings, else a per-database key file."""
+def pseudonym_key(store: Store, configured: str | None, dry_run: bool = False) -> str:
+    """The secret of the user-id hash: from settings, else a per-database key file (a dry
+    run that would create it uses a throw-away key: what it hashes is discarded)."""
     if configured:
         return configured
+    if dry_run and not store.key_file.exists():
+        return secrets.token_hex(32)
     if not store.key_file.exists():
         store.db.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(store.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -264,8 +267,11 @@ def rollback(store: Store, timeout_s: float) -> tuple[int, int]:
         else:
             if loads_in_state > 1:
                 raise StorageError(f"no earlier state of {store.db} is kept; cannot roll back.")
+            from etl.marts import build_marts
+
             with contextlib.closing(configure(duckdb.connect(str(store.next_path)))) as con:
                 create_schema(con)
+                build_marts(con)
             restored = 0
         _fsync(store.next_path)
         os.replace(store.next_path, store.db)

@@ -201,9 +201,9 @@ def _reference_problems(
     return problems
 
 
-def check_select(plan: CheckPlan, source: str, numbered: bool = True) -> str:
-    """A select of the typed columns, `_row` (rowid + 1 of `source` when numbered) and
-    `_problems` (every rule each row breaks) from a source of `_raw_<column>` text."""
+def check_select(plan: CheckPlan, source: str, row_sql: str = "rowid + 1") -> str:
+    """A select of the typed columns, `_row` (the record number: `row_sql` over `source`)
+    and `_problems` (every rule each row breaks) from a source of `_raw_<column>` text."""
     model = ENTITIES[plan.entity]
     columns = columns_of(model)
     positions = {c.name: i for i, c in enumerate(columns)}
@@ -223,10 +223,9 @@ def check_select(plan: CheckPlan, source: str, numbered: bool = True) -> str:
         key_count = f"case when {complete} then count(*) over (partition by {keys}) else 1 end"
     else:
         key_count = "1"
-    row = "rowid + 1" if numbered else "cast(null as bigint)"
     return f"""
 with parsed as (
-    select {row} as _row, {typed}, * from {source}
+    select {row_sql} as _row, {typed}, * from {source}
 ),
 checked as (
     select *, {key_count} as _key_count from parsed
@@ -237,6 +236,6 @@ from checked
 """
 
 
-def check_sql(plan: CheckPlan, target: str) -> str:
+def check_sql(plan: CheckPlan, target: str, row_sql: str = "rowid + 1") -> str:
     """`create temp table target as ...`: the checked rows of the plan's raw table."""
-    return f"create or replace temp table {target} as {check_select(plan, plan.raw_table)}"
+    return f"create or replace temp table {target} as {check_select(plan, plan.raw_table, row_sql)}"

@@ -76,9 +76,27 @@ def load(
     encoding: Annotated[
         str | None, typer.Option(help="Encoding of CSV files that are not UTF-8, e.g. cp1252.")
     ] = None,
+    source_format: Annotated[
+        str | None,
+        typer.Option("--format", help="A real-world export format (see `scaleboard sources`)."),
+    ] = None,
+    initiative: Annotated[
+        str | None, typer.Option(help="The initiative an export is about (usage reports).")
+    ] = None,
+    initiative_tag: Annotated[
+        str | None, typer.Option(help="FOCUS: the tag whose value names the initiative.")
+    ] = None,
+    map_file: Annotated[
+        Path | None, typer.Option("--map", help="A mapping CSV replacing the default one.")
+    ] = None,
+    cost_column: Annotated[
+        str | None, typer.Option(help="FOCUS: the cost column (default EffectiveCost).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Load contract files (CSV, Parquet, JSON, NDJSON) as one all-or-nothing step."""
+    """Load contract files (CSV, Parquet, JSON, NDJSON) or real-world exports (--format) as
+    one all-or-nothing step."""
+    from etl.adapters import AdapterOptions
     from etl.config import get_settings
     from etl.load import load_files
     from scaleboard.report import print_load
@@ -93,6 +111,8 @@ def load(
         encoding=encoding,
         command="load " + " ".join(str(p) for p in paths),
         progress=None if as_json else _progress(),
+        adapter=source_format,
+        adapter_options=AdapterOptions(initiative, initiative_tag, map_file, cost_column),
     )
     if as_json:
         _print_json(result.to_json())
@@ -199,6 +219,22 @@ def rollback(db: DbOption = None, as_json: JsonOption = False) -> None:
     else:
         state = f"the state after load {restored}" if restored else "an empty database"
         typer.echo(f"rolled back load {undone}: {_db(db)} is now {state}")
+
+
+@app.command()
+def sources(as_json: JsonOption = False) -> None:
+    """The real-world export formats `load --format` reads, with an example each."""
+    from etl.adapters import ADAPTERS
+
+    rows = [
+        {"format": a.name, "produces": list(a.produces), "summary": a.summary, "example": a.example}
+        for a in ADAPTERS.values()
+    ]
+    if as_json:
+        _print_json({"sources": rows})
+        return
+    for row in rows:
+        typer.echo(f"{row['format']}: {row['summary']}\n  {row['example']}")
 
 
 @app.command()

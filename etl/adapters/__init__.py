@@ -1,0 +1,11 @@
+"""Adapters for real-world exports: `scaleboard load --format NAME FILE...`."""
+
+from __future__ import annotations
+
+from etl.adapters.base import Adapter, AdapterError, AdapterOptions, Conversion, Converted
+from etl.adapters.m365 import M365Copilot
+
+ADAPTERS: dict[str, Adapter] = {adapter.name: adapter for adapter in (M365Copilot(),)}
+"""Every adapter, by the name `--format` takes."""
+
+__all__ = ["ADAPTERS", "Adapter", "AdapterError", "AdapterOptions", "Conversion", "Converted"]

@@ -1,0 +1,104 @@
+"""The seam every real-world source goes through: an adapter turns an export into contract
+rows, and the loader checks, rejects, upserts and audits them like any contract file.
+
+An adapter works in SQL inside the load's own connection. It reads its file with DuckDB and
+leaves, per entity it produces, a temp table of contract columns as text (`_raw_<column>`)
+plus `_source_row` (the first record of the source file the row comes from, for rejects)
+and `_weight` (how many source records the row stands for: FOCUS sums many charges into one
+cost row). Values a user may need to change (stage names, cost categories) come from mapping
+files in `data/mappings/` or `--map FILE`, never from code.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+
+MAPPINGS = Path(__file__).resolve().parents[2] / "data" / "mappings"
+
+
+class AdapterError(Exception):
+    """The file is not what the adapter reads, or an option it needs is missing."""
+
+
+@dataclass(frozen=True)
+class AdapterOptions:
+    """Options of `scaleboard load --format NAME`; each adapter reads the ones it needs."""
+
+    initiative: str | None = None
+    initiative_tag: str | None = None
+    map_file: Path | None = None
+    cost_column: str | None = None
+
+
+@dataclass(frozen=True)
+class Converted:
+    """Contract rows of one entity, in temp table `table` (see the module docstring).
+    `replace_sources`: cost sources whose stored rows this file replaces as a whole."""
+
+    entity: str
+    table: str
+    replace_sources: tuple[str, ...] = ()
+
+
+@dataclass
+class Mapping:
+    """One source value and what it mapped to (None: it did not map), with its row count."""
+
+    source_column: str
+    source_value: str | None
+    mapped_to: str | None
+    rows: int
+
+
+@dataclass
+class Conversion:
+    """What an adapter made of one file.
+
+    `rejects_table`: rows the adapter itself rejects (`_source_row`, `column_name`, `value`,
+    `reason`, `_weight`). `unallocated_table`: FOCUS cost no initiative claims (`source`,
+    `month`, `currency`, `amount`, `_weight`), kept, never dropped."""
+
+    outputs: list[Converted]
+    rows_read: int
+    rejects_table: str | None = None
+    unallocated_table: str | None = None
+    mappings: list[Mapping] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Adapter(Protocol):
+    """A real-world export format."""
+
+    name: str
+    produces: tuple[str, ...]
+    summary: str
+    example: str
+
+    def convert(
+        self, con: duckdb.DuckDBPyConnection, path: Path, options: AdapterOptions, prefix: str
+    ) -> Conversion: ...
+
+
+def read_mapping(name: str, options: AdapterOptions, columns: tuple[str, str]) -> dict[str, str]:
+    """A two-column mapping (source value -> target value) from `--map FILE` or the default
+    `data/mappings/<name>.csv`; source values compare case-insensitively after trimming."""
+    path = options.map_file or MAPPINGS / f"{name}.csv"
+    if not path.exists():
+        raise AdapterError(f"the mapping file {path} does not exist")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if rows and not set(columns) <= set(rows[0]):
+        raise AdapterError(f"the mapping file {path} needs the columns {', '.join(columns)}")
+    return {r[columns[0]].strip().lower(): r[columns[1]].strip() for r in rows}
+
+
+def mapping_table(con: duckdb.DuckDBPyConnection, table: str, mapping: dict[str, str]) -> None:
+    """A temp table (source_key, target) of a mapping, to join in SQL."""
+    con.execute(f"create or replace temp table {table} (source_key varchar, target varchar)")
+    if mapping:
+        con.executemany(f"insert into {table} values (?, ?)", list(mapping.items()))
