@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     )
     releases_kept: int = Field(5, ge=1, description="Earlier database states kept for rollback.")
     lock_timeout_s: float = Field(600.0, ge=0, description="How long a load waits for another.")
+    load_memory_limit: str = Field(
+        "1GB", description="DuckDB's memory limit in a load; beyond it DuckDB spills to disk."
+    )
 
     @field_validator("reporting_currency", mode="before")
     @classmethod

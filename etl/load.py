@@ -164,7 +164,7 @@ def _write_release(
     """Loads the files into a copy of the release and switches it in (unless a dry run)."""
     assert result.load_id is not None
     started = dt.datetime.now(dt.UTC)
-    con = storage.open_next(store)
+    con = storage.open_next(store, settings.load_memory_limit)
     loader = Loader(con, store, result.load_id, settings, options.encoding, options.adapter_options)
     switched = False
     try:

@@ -485,18 +485,18 @@ def _check_args(scale: int, months: int, end_month: str) -> None:
         raise ValueError(f"end_month must be YYYY-MM, got {end_month!r}")
 
 
-def _params_sql(scale: int, months: int, end_month: str) -> str:
+def _params_sql(scale: int, months: int, end_month: str, events: int) -> str:
     """The one-row table `p` of the run's parameters (all validated before: safe to inline)."""
     end = f"DATE '{end_month}-01'"
     return f"""
 CREATE TABLE p AS SELECT {scale}::INT AS scale, {months}::INT AS months,
     ({end} - to_months({months - 1}))::DATE AS first_month, last_day({end}) AS end_date,
-    {BLOCK * scale}::BIGINT AS n, {_events_for(scale)}::BIGINT AS n_events, {_NAMES_SQL}
+    {BLOCK * scale}::BIGINT AS n, {events}::BIGINT AS n_events, {_NAMES_SQL}
 """
 
 
 def _prepare(
-    con: duckdb.DuckDBPyConnection, seed: int, spill: str, params: tuple[int, int, str]
+    con: duckdb.DuckDBPyConnection, seed: int, spill: str, params: tuple[int, int, str, int]
 ) -> None:
     """Creates the macros and the working tables that the outputs select from."""
     con.execute(f"SET temp_directory = '{_quote(spill)}'")
@@ -524,20 +524,28 @@ def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> int:
 
 
 def write_sample(
-    out_dir: Path, scale: int = 1, seed: int = 7, months: int = 36, end_month: str = "2026-10"
+    out_dir: Path,
+    scale: int = 1,
+    seed: int = 7,
+    months: int = 36,
+    end_month: str = "2026-10",
+    events: int | None = None,
 ) -> dict[str, int]:
     """Writes a realistic demo portfolio as contract files into out_dir; returns rows written
     per file name.
 
     `scale` multiplies the initiatives (48 each) and their facts; usage events are 20,000 at
-    scale 1 and 250,000 more per further unit of scale. The same arguments give the same
-    bytes on every run.
+    scale 1 and 250,000 more per further unit of scale, unless `events` says how many. The
+    same arguments give the same bytes on every run.
     """
     _check_args(scale, months, end_month)
+    if events is not None and events < 0:
+        raise ValueError(f"events must be >= 0, got {events}")
     out_dir.mkdir(parents=True, exist_ok=True)
     with (
         tempfile.TemporaryDirectory(prefix="scaleboard-sample-") as spill,
         duckdb.connect() as con,
     ):
-        _prepare(con, seed, spill, (scale, months, end_month))
+        n_events = _events_for(scale) if events is None else events
+        _prepare(con, seed, spill, (scale, months, end_month, n_events))
         return {name: _copy(con, query, out_dir / name) for name, query in OUTPUTS.items()}

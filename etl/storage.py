@@ -74,6 +74,7 @@ class Store:
 def configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """Session settings every connection needs: timestamps without a zone are UTC."""
     con.execute("set TimeZone = 'UTC'")
+    con.execute("set enable_progress_bar = false")
     return con
 
 
@@ -234,12 +235,14 @@ def switch_in(store: Store, keep: int) -> None:
     os.replace(store.next_path, store.db)
 
 
-def open_next(store: Store) -> duckdb.DuckDBPyConnection:
-    """A read-write connection to a fresh copy of the current release (or a new database)."""
+def open_next(store: Store, memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
+    """A read-write connection to a fresh copy of the current release (or a new database),
+    its memory bounded (DuckDB spills to a temp folder beside the copy beyond it)."""
     if store.db.exists():
         shutil.copyfile(store.db, store.next_path)
     con = configure(duckdb.connect(str(store.next_path)))
     con.execute("set preserve_insertion_order = true")
+    con.execute("set memory_limit = ?", [memory_limit])
     if store.db.exists():
         check_version(con, store.db)
     create_schema(con)  # creates what is missing: upgrades an older schema in place

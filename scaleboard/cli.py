@@ -243,11 +243,14 @@ def sample(
     scale: Annotated[int, typer.Option(min=1, help="Size multiplier (1: the demo).")] = 1,
     months: Annotated[int, typer.Option(min=3, help="Months of history.")] = 36,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    events: Annotated[
+        int | None, typer.Option(min=0, help="Usage events (default: by --scale).")
+    ] = None,
 ) -> None:
     """Write a realistic demo portfolio in the contract's formats."""
     from etl.sample import write_sample
 
-    written = write_sample(out, scale=scale, seed=seed, months=months)
+    written = write_sample(out, scale=scale, seed=seed, months=months, events=events)
     for name, rows in written.items():
         typer.echo(f"{out / name}: {rows} rows")
 

@@ -1,0 +1,57 @@
+"""`python -m bench [SECTION] [--quick]`: run the benchmarks and record bench/results.json.
+
+Every figure is printed next to a reference measured in the same run, as a ratio. `--quick`
+runs at a small scale (for CI) and fails when a ratio is more than 2x worse than the
+committed quick-mode ratio in bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bench import cli_metrics, etl, memory, refresh
+from bench.common import work_folder
+from bench.data import FULL, QUICK, build_portfolio
+from bench.regression import committed, regressions
+
+SECTIONS = ("etl", "refresh", "metrics", "memory")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("sections", nargs="*", help=f"any of {', '.join(SECTIONS)} (default: all)")
+    parser.add_argument("--quick", action="store_true", help="small scale, for CI")
+    args = parser.parse_args()
+    chosen = set(args.sections or SECTIONS)
+    if chosen - set(SECTIONS):
+        parser.error(f"unknown section(s): {', '.join(sorted(chosen - set(SECTIONS)))}")
+    mode, scale = ("quick", QUICK) if args.quick else ("full", FULL)
+    before = committed(mode)
+    print(f"{'figure':<44} {'scaleboard':>16} {'reference':>16} {'ratio':>8}")
+    if "etl" in chosen:
+        etl.run(
+            events=200_000 if args.quick else 10_000_000, repeat=3 if args.quick else 2, mode=mode
+        )
+    if chosen & {"refresh", "metrics", "memory"}:
+        with work_folder("portfolio") as folder:
+            portfolio = build_portfolio(folder, scale)
+            print(
+                f"(portfolio: {scale.events:,} events generated in {portfolio.generate_s:.0f} s, "
+                f"loaded in {portfolio.load_s:.0f} s)"
+            )
+            if "metrics" in chosen:
+                cli_metrics.run(portfolio, repeat=5, mode=mode)
+            if "refresh" in chosen:
+                refresh.run(portfolio, repeat=3, mode=mode)
+            if "memory" in chosen:
+                memory.run(portfolio, mode=mode)
+    worse = regressions(before, committed(mode))
+    for line in worse:
+        print(f"REGRESSION {line}")
+    if args.quick and worse:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

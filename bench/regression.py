@@ -1,0 +1,40 @@
+"""The quick benchmark's guard: a ratio more than 2x worse than its committed value fails."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bench.common import RESULTS
+
+RATIOS: dict[str, tuple[str, bool]] = {
+    "etl": ("load_vs_raw_ratio", True),
+    "refresh": ("incremental_vs_full_ratio", False),
+    "metrics_cli": ("metrics_vs_empty_ratio", False),
+    "memory": ("load_vs_raw_rss_ratio", False),
+    "dashboard": ("p95_vs_floor_ratio", False),
+}
+"""Each section's ratio and whether higher is better."""
+
+TOLERANCE = 2.0
+
+
+def committed(mode: str) -> dict[str, Any]:
+    """The figures of `mode` as committed (read before a run overwrites them)."""
+    if not RESULTS.exists():
+        return {}
+    return dict(json.loads(RESULTS.read_text()).get(mode, {}))
+
+
+def regressions(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """One line per ratio more than TOLERANCE times worse than before."""
+    found = []
+    for section, (key, higher_is_better) in RATIOS.items():
+        old = before.get(section, {}).get(key)
+        new = after.get(section, {}).get(key)
+        if old is None or new is None:
+            continue
+        worse = old / new if higher_is_better else new / old
+        if worse > TOLERANCE:
+            found.append(f"{section}.{key}: {new} against {old} committed ({worse:.1f}x worse)")
+    return found
