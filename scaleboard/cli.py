@@ -7,8 +7,10 @@ line on stderr and exit code 2; `--debug` shows the traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -54,14 +56,16 @@ def _root(
     _state["debug"] = debug
 
 
-def _progress() -> Any:
-    """A progress printer on a terminal, nothing otherwise."""
-    if not sys.stderr.isatty():
-        return None
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Any]:
+    """A live spinner naming the file being loaded, on a terminal only."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
     from rich.console import Console
 
-    console = Console(stderr=True)
-    return lambda what: console.print(f"[dim]loading[/dim] {what}")
+    with Console(stderr=True).status("starting the load") as status:
+        yield lambda what: status.update(f"loading {what}")
 
 
 @app.command()
@@ -101,19 +105,20 @@ def load(
     from etl.load import load_files
     from scaleboard.report import print_load
 
-    result = load_files(
-        _db(db),
-        paths,
-        get_settings(),
-        entity=entity,
-        force=force,
-        dry_run=dry_run,
-        encoding=encoding,
-        command="load " + " ".join(str(p) for p in paths),
-        progress=None if as_json else _progress(),
-        adapter=source_format,
-        adapter_options=AdapterOptions(initiative, initiative_tag, map_file, cost_column),
-    )
+    with _progress(as_json) as progress:
+        result = load_files(
+            _db(db),
+            paths,
+            get_settings(),
+            entity=entity,
+            force=force,
+            dry_run=dry_run,
+            encoding=encoding,
+            command="load " + " ".join(str(p) for p in paths),
+            progress=progress,
+            adapter=source_format,
+            adapter_options=AdapterOptions(initiative, initiative_tag, map_file, cost_column),
+        )
     if as_json:
         _print_json(result.to_json())
     else:

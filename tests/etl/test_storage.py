@@ -1,0 +1,79 @@
+"""The storage seam: schema versions, foreign files, the files kept beside the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.ddl import SCHEMA_VERSION
+from etl.storage import StorageError, open_reader
+from tests.conftest import run_cli
+from tests.etl.conftest import load, metrics, write_worked_example
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "db.duckdb"
+    load(path, write_worked_example(tmp_path / "in"))
+    return path
+
+
+def _set_version(db: Path, version: int) -> None:
+    with duckdb.connect(str(db)) as con:
+        con.execute("update meta set value = ? where name = 'schema_version'", [str(version)])
+
+
+def test_a_newer_schema_is_refused_with_a_clear_message(db: Path) -> None:
+    _set_version(db, SCHEMA_VERSION + 1)
+
+    result = run_cli("metrics", "--db", db)
+
+    assert result.returncode == 2
+    assert "newer Scaleboard" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_older_schema_is_upgraded_by_the_next_load(db: Path, tmp_path: Path) -> None:
+    _set_version(db, SCHEMA_VERSION - 1)
+    with pytest.raises(StorageError, match="upgrade it in place"):
+        open_reader(db)
+    more = write_worked_example(tmp_path / "more")
+    (more / "adoption.csv").write_text(
+        "initiative_id,month,active_users,eligible_users\na,2026-02,1,2\n", encoding="utf-8"
+    )
+
+    assert load(db, more / "adoption.csv").status == "loaded"
+
+    assert metrics(db)["as_of"] == "2026-03"
+
+
+def test_a_foreign_duckdb_file_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("create table t (x int)")
+
+    result = run_cli("metrics", "--db", other)
+
+    assert result.returncode == 2
+    assert "not a Scaleboard database" in result.stderr
+
+
+def test_files_beside_the_database_are_named_after_it(db: Path) -> None:
+    names = sorted(p.name for p in db.parent.iterdir() if p.name.startswith(db.name))
+
+    assert names == ["db.duckdb", "db.duckdb.audit.jsonl", "db.duckdb.lock"]
+
+
+def test_a_reader_keeps_its_release_while_a_load_switches_in(db: Path, tmp_path: Path) -> None:
+    reader = open_reader(db)
+    before = reader.execute("select count(*) from costs").fetchone()
+    extra = tmp_path / "costs-more.csv"
+    extra.write_text("initiative_id,month,category,amount\na,2026-01,data,1\n", encoding="utf-8")
+
+    load(db, extra)
+
+    assert reader.execute("select count(*) from costs").fetchone() == before
+    reader.close()
+    with open_reader(db) as fresh:
+        assert fresh.execute("select count(*) from costs").fetchone() == (before[0] + 1,)
