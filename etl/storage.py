@@ -16,6 +16,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 import time
@@ -174,11 +175,31 @@ def pseudonym_key(store: Store, configured: str | None, dry_run: bool = False) -
     if dry_run and not store.key_file.exists():
         return secrets.token_hex(32)
     if not store.key_file.exists():
-        store.db.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(store.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return store.key_file.read_text().strip()
+        _write_key(store)
+    key = store.key_file.read_text().strip()
+    if not re.fullmatch(r"[0-9a-f]{64}", key):
+        raise StorageError(
+            f"{store.key_file} does not hold a valid key; restore it from a backup (the hashed "
+            "user ids depend on it), or set SCALEBOARD_PSEUDONYM_KEY"
+        )
+    return key
+
+
+def _write_key(store: Store) -> None:
+    """Creates the key file whole or not at all: written and synced aside, then linked in."""
+    store.db.parent.mkdir(parents=True, exist_ok=True)
+    aside = _sidecar(store.key_file, f".{os.getpid()}.tmp")
+    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(aside, store.key_file)
+    except FileExistsError:
+        pass  # another process made it first: theirs is the key
+    finally:
+        aside.unlink()
 
 
 def committed_load_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -194,11 +215,16 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _remove_next(store: Store) -> None:
+    """A half-written next release (and its write-ahead log) of a killed load."""
+    for leftover in (store.next_path, _sidecar(store.next_path, ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
 def remove_orphans(store: Store, committed: int) -> None:
     """Removes what killed or rolled-back loads left: event partitions and releases above
     the committed state, and a half-written next file."""
-    for leftover in (store.next_path, _sidecar(store.next_path, ".wal")):
-        leftover.unlink(missing_ok=True)
+    _remove_next(store)
     if store.events_dir.exists():
         for folder in store.events_dir.glob("load-*"):
             if int(folder.name.removeprefix("load-")) > committed:
@@ -252,6 +278,7 @@ def open_next(store: Store, memory_limit: str = "1GB") -> duckdb.DuckDBPyConnect
 def rollback(store: Store, timeout_s: float) -> tuple[int, int]:
     """Restores the state before the latest load; returns (undone load id, restored load id)."""
     with exclusive_lock(store, timeout_s):
+        _remove_next(store)
         if not store.db.exists():
             raise StorageError(f"{store.db} does not exist; there is nothing to roll back.")
         with contextlib.closing(configure(duckdb.connect(str(store.db), read_only=True))) as con:
