@@ -7,6 +7,7 @@ vectorized checks serves CSV, Parquet and JSON alike.
 from __future__ import annotations
 
 import codecs
+import os
 import csv
 import hashlib
 import re
@@ -108,7 +109,9 @@ def transcode_to_utf8(path: Path, encoding: str, folder: Path) -> Path:
         raise RefusedFile(
             path, f"unknown encoding {encoding!r}; use e.g. cp1252 or latin-1"
         ) from None
-    target = Path(tempfile.mkstemp(suffix=".csv", dir=folder)[1])
+    fd, name = tempfile.mkstemp(suffix=".csv", dir=folder)
+    os.close(fd)
+    target = Path(name)
     with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
         for block in iter(lambda: src.read(1 << 20), b""):
             dst.write(decoder.decode(block))

@@ -1,0 +1,611 @@
+"""`--format us-ai-inventory`: the US federal AI use-case inventories (OMB consolidated CSVs of
+2023, 2024 and 2025) -> initiatives, one per use case.
+
+The year is told by the header (2023: `Use_Case_ID`/`Title`/`Development_Stage`; 2024: the
+question-text headers, or the coded ones of its first release; 2025: snake_case). A file that
+is not valid UTF-8 (the 2024 release is Windows-1252) is transcoded as cp1252 first, streamed,
+and read strictly: every record is loaded or rejected, none is skipped.
+
+- business_unit is the agency abbreviation (through `us_ai_inventory_agencies.csv`); the
+  bureau goes into the description. The stage comes through `us_ai_inventory_stages.csv`
+  (source_value, stage, status); a blank stage or one the mapping lacks is rejected.
+- The id is the file's id (prefixed with the agency when it does not start with it), unless
+  it is blank or shared by several rows: then `<AGENCY>-<year>-<8 hex of md5(agency|name|
+  bureau)>` (`-<n>` added when that repeats). Ids never match across years (the 2023 ones end
+  in `-2023`, 2024 has none), so a use case whose (agency, name) is unique both in the file and
+  among the stored initiatives keeps the id of that stored initiative: loading 2023, 2024, 2025
+  in that order builds each use case's stage history.
+- stage_entered_on is the date column of the stage where one parses (not after the inventory
+  year), else the inventory year's 1 January; an unchanged stage, or a retired use case seen
+  before, keeps its stored stage and date; a date not after the stored history is moved
+  after it, so the newest inventory gives the current stage.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from etl.adapters.base import (
+    MAPPINGS,
+    AdapterError,
+    AdapterOptions,
+    Conversion,
+    Converted,
+    Mapping,
+    mapping_table,
+    read_mapping,
+)
+from etl.contracts import ENTITIES, Stage, Status, columns_of
+from etl.readers import RefusedFile, transcode_to_utf8
+from etl.validate import quote_literal
+
+STAGES = "us_ai_inventory_stages"
+AGENCIES = "us_ai_inventory_agencies"
+STAGE_COLUMNS = ("source_value", "stage", "status")
+AGENCY_COLUMNS = ("source_value", "business_unit")
+DATE_PREFIX = "on_"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One year's header: the source column of each thing the adapter reads."""
+
+    year: int
+    stage: str
+    name: str
+    agency: str
+    bureau: tuple[str, ...]
+    text: str
+    id: str | None = None
+    owner: str | None = None
+    risk: str | None = None
+    high_risk: tuple[str, ...] = ()
+    started: str | None = None
+    dates: dict[Stage, tuple[str, ...]] = field(default_factory=dict)
+
+    def required(self) -> tuple[str, str, str]:
+        """The columns that tell the year; any other column may be absent (read as blank)."""
+        return (self.stage, self.name, self.agency)
+
+
+_2024_DATES = (
+    "Date Initiated",
+    "Date when Acquisition and/or Development began",
+    "Date Implemented",
+)
+_2024_V1_DATES = ("18_date_initiated", "19_date_acq_dev_began", "20_date_implemented")
+_2024_HIGH = ("rights-impacting", "safety-impacting", "both")
+
+
+def _dates_2024(initiated: str, developed: str, implemented: str) -> dict[Stage, tuple[str, ...]]:
+    return {
+        Stage.EXPERIMENTATION: (initiated, developed),
+        Stage.OPERATIONALIZATION: (implemented,),
+        Stage.STANDARDIZATION: (implemented,),
+    }
+
+
+SHAPES = (
+    Shape(
+        2025,
+        stage="development_stage",
+        name="use_case_name",
+        agency="agency",
+        bureau=("agency_bureau",),
+        text="problem_solved",
+        id="id",
+        owner="contact_email",
+        risk="is_high_impact",
+        high_risk=("high-impact",),
+        dates={
+            Stage.OPERATIONALIZATION: ("operational_date",),
+            Stage.STANDARDIZATION: ("operational_date",),
+        },
+    ),
+    Shape(
+        2024,
+        stage="Stage of Development",
+        name="Use Case Name",
+        agency="Agency Abbreviation",
+        bureau=("Bureau",),
+        text="What is the intended purpose and expected benefits of the AI?",
+        risk="Is the AI use case rights-impacting, safety-impacting, both, or neither?",
+        high_risk=_2024_HIGH,
+        started="Date Initiated",
+        dates=_dates_2024(*_2024_DATES),
+    ),
+    Shape(
+        2024,
+        stage="16_dev_stage",
+        name="2_use_case_name",
+        agency="3_abr",
+        bureau=("4_bureau",),
+        text="11_purpose_benefits",
+        risk="17_impact_type",
+        high_risk=_2024_HIGH,
+        started="18_date_initiated",
+        dates=_dates_2024(*_2024_V1_DATES),
+    ),
+    Shape(
+        2023,
+        stage="Development_Stage",
+        name="Title",
+        agency="Department_Code",
+        bureau=("Agency", "Office"),
+        text="Summary",
+        id="Use_Case_ID",
+    ),
+)
+"""The known headers, most specific first (2023 and 2025 share `development_stage`)."""
+
+_MACROS = r"""
+create or replace temp macro us_ai_parse_date(x) as coalesce(
+    try_strptime(trim(x), [
+        '%m/%d/%Y', '%m/%d/%Y %H:%M:%S', '%m/%d/%Y %I:%M:%S %p', '%m/%d/%Y %H:%M',
+        '%Y-%m-%d %H:%M:%S', '%Y-%m-%d', '%m/%Y', '%Y'
+    ]),
+    try_strptime('01-' || trim(x), '%d-%b-%y'),
+    try_strptime(trim(x) || '-01', '%y-%b-%d'),
+    try_strptime(regexp_extract(x, '^\s*(\d{4}-\d{2}-\d{2})\b', 1), '%Y-%m-%d'),
+    try_strptime(regexp_extract(x, '^\s*(\d{4}-\d{2})\b', 1), '%Y-%m')
+)::date;
+create or replace temp macro us_ai_date(x, last_day) as
+    case when us_ai_parse_date(x) between date '1990-01-01' and last_day
+        then us_ai_parse_date(x) end;
+create or replace temp macro us_ai_line(x) as nullif(trim(regexp_replace(x, '\s+', ' ', 'g')), '')
+"""
+
+_ROWS = """
+create or replace temp table {p}_rows as
+with source as (
+    select rowid + 1 as _source_row, {selected} from {p}_file
+),
+
+keyed as (
+    select s.*, coalesce(a.target, s.agency_value) as agency
+    from source as s
+    left join {p}_agencies as a on a.source_key = lower(s.agency_value)
+),
+
+final as (
+    select k.*, m.stage as mapped_stage, m.status as mapped_status, m.source_key is not null
+        as is_mapped
+    from keyed as k
+    left join {p}_stages as m on m.source_key = lower(k.stage_value)
+)
+
+select * from final
+"""
+
+_REJECTS = """
+create or replace temp table {p}_rejects as
+select
+    _source_row,
+    $column as column_name,
+    stage_value as value,
+    case
+        when stage_value is null then 'no stage'
+        when not is_mapped then 'stage value ' || stage_value || ' is not in the mapping ' || $file
+        else 'the mapping ' || $file || ' gives stage value ' || stage_value || ' no stage'
+    end as reason,
+    1 as _weight
+from {p}_rows
+where mapped_stage is null
+"""
+
+_IDS = r"""
+create or replace temp table {p}_ids as
+with prefixed as (
+    select
+        *,
+        case
+            when source_id is null then null
+            when starts_with(upper(source_id), upper(agency_value))
+                or starts_with(upper(source_id), upper(agency)) then source_id
+            else agency || '-' || source_id
+        end as own_id,
+        lower(name) as name_key
+    from {p}_rows
+),
+
+counted as (
+    select
+        *,
+        case when own_id is not null then count(*) over (partition by upper(own_id)) end
+            as id_rows,
+        case when name_key is not null then count(*) over (partition by agency, name_key) end
+            as name_rows,
+        coalesce(agency, 'NA') || '-' || $year || '-'
+            || md5(concat_ws('|', agency, name_key, lower(bureau)))[1:8] as base_id
+    from prefixed
+),
+
+reused as (  -- an id the file shares with a stored initiative: the same use case again
+    select c._source_row, i.initiative_id
+    from counted as c
+    join initiatives as i on upper(i.initiative_id) = upper(c.own_id)
+    where c.id_rows = 1
+),
+
+named as (  -- stored initiatives whose (business unit, name) is unique
+    select
+        business_unit,
+        lower(regexp_replace(trim(name), '\s+', ' ', 'g')) as name_key,
+        any_value(initiative_id) as initiative_id
+    from initiatives
+    group by all
+    having count(*) = 1
+),
+
+matched as (
+    select c._source_row, n.initiative_id
+    from counted as c
+    join named as n on n.business_unit = c.agency and n.name_key = c.name_key
+    where c.name_rows = 1
+        and c._source_row not in (select _source_row from reused)
+        and n.initiative_id not in (select initiative_id from reused)
+),
+
+chosen as (
+    select
+        c.*,
+        coalesce(r.initiative_id, m.initiative_id, case when c.id_rows = 1 then c.own_id end)
+            as kept_id,
+        case
+            when r.initiative_id is not null then 'stored'
+            when m.initiative_id is not null then 'matched'
+            when c.id_rows = 1 then 'own'
+            when c.own_id is not null then 'duplicate'
+            else 'missing'
+        end as id_origin
+    from counted as c
+    left join reused as r using (_source_row)
+    left join matched as m using (_source_row)
+),
+
+final as (
+    select
+        * exclude (kept_id),
+        coalesce(kept_id, base_id || case
+            when count(*) over (partition by base_id, kept_id is null) > 1
+                then '-' || row_number() over (
+                    partition by base_id, kept_id is null order by _source_row
+                )
+            else ''
+        end) as initiative_id
+    from chosen
+)
+
+select * from final
+"""
+
+_DATED = """
+create or replace temp table {p}_dated as
+with stored as (
+    select
+        i.initiative_id,
+        i.stage,
+        i.stage_entered_on,
+        i.started_on,
+        (select max(e.entered_on) from stage_entries as e where e.initiative_id = i.initiative_id)
+            as last_entered_on
+    from initiatives as i
+),
+
+staged as (
+    select
+        r.*,
+        s.stage as stored_stage,
+        s.stage_entered_on as stored_on,
+        s.started_on as stored_started_on,
+        s.last_entered_on,
+        s.stage is not null
+            and (r.mapped_status is not distinct from 'retired' or s.stage = r.mapped_stage)
+            as keeps_stage,
+        case r.mapped_stage {stage_dates} end as stage_date
+    from {p}_ids as r
+    left join stored as s using (initiative_id)
+    where r.mapped_stage is not null
+),
+
+final as (
+    select
+        *,
+        case when keeps_stage then stored_stage else mapped_stage end as stage,
+        case
+            when keeps_stage then stored_on
+            when last_entered_on is null or coalesce(stage_date, {first_day}) > last_entered_on
+                then coalesce(stage_date, {first_day})
+            when {first_day} > last_entered_on then {first_day}
+            else last_entered_on + 1
+        end as entered_on,
+        not keeps_stage and last_entered_on >= coalesce(stage_date, {first_day}) as is_moved
+    from staged
+)
+
+select * from final
+"""
+
+_OUTPUT_VALUES = {
+    "initiative_id": "initiative_id",
+    "name": "name",
+    "business_unit": "agency",
+    "stage": "stage",
+    "stage_entered_on": "strftime(entered_on, '%Y-%m-%d')",
+    "program_owner": "owner",
+    "status": "mapped_status",
+    "started_on": "strftime(coalesce(started_on, stored_started_on), '%Y-%m-%d')",
+    "risk_tier": "risk_tier",
+    "description": (
+        "nullif(concat_ws(' ', 'Bureau: ' || bureau || '.', "
+        "case when source_id is distinct from initiative_id "
+        "then $year || ' inventory id: ' || source_id || '.' end, text), '')"
+    ),
+}
+"""Each initiatives contract column's value (other columns: blank, so their default)."""
+
+
+def _mapping_path(options: AdapterOptions, name: str, columns: tuple[str, ...]) -> Path | None:
+    """`--map FILE` replaces the mapping whose columns FILE has; None: the default one."""
+    if options.map_file is None or not options.map_file.exists():
+        return options.map_file
+    with options.map_file.open(encoding="utf-8-sig", newline="") as handle:
+        header = {h.strip().lower() for h in next(csv.reader(handle), [])}
+    if header >= set(STAGE_COLUMNS) or header >= set(AGENCY_COLUMNS):
+        return options.map_file if header >= set(columns) else None
+    raise AdapterError(
+        f"the mapping file {options.map_file} needs the columns {', '.join(STAGE_COLUMNS)} "
+        f"(stages) or {', '.join(AGENCY_COLUMNS)} (agencies)"
+    )
+
+
+def _canonical(value: str, choices: list[str], path: Path, what: str) -> str | None:
+    if not value:
+        return None
+    for choice in choices:
+        if choice.lower() == value.lower():
+            return choice
+    raise AdapterError(f"the mapping file {path} maps to {value!r}, not a {what} ({choices})")
+
+
+def _stage_rows(options: AdapterOptions) -> tuple[Path, list[tuple[str, str | None, str | None]]]:
+    """(key, stage, status) per source value; keys lower-cased, spaces collapsed."""
+    path = _mapping_path(options, STAGES, STAGE_COLUMNS)
+    chosen = AdapterOptions(map_file=path)
+    stages = read_mapping(STAGES, chosen, ("source_value", "stage"))
+    statuses = read_mapping(STAGES, chosen, ("source_value", "status"))
+    path = path or MAPPINGS / f"{STAGES}.csv"
+    stage_names, status_names = [str(s) for s in Stage], [str(s) for s in Status]
+    return path, [
+        (
+            " ".join(key.split()),
+            _canonical(stage, stage_names, path, "stage"),
+            _canonical(statuses[key].lower(), status_names, path, "status"),
+        )
+        for key, stage in stages.items()
+    ]
+
+
+def _load_mappings(con: duckdb.DuckDBPyConnection, options: AdapterOptions, p: str) -> Path:
+    path, rows = _stage_rows(options)
+    con.execute(
+        f"create or replace temp table {p}_stages "
+        "(source_key varchar, stage varchar, status varchar)"
+    )
+    if rows:
+        con.executemany(f"insert into {p}_stages values (?, ?, ?)", rows)
+    agencies = read_mapping(
+        AGENCIES,
+        AdapterOptions(map_file=_mapping_path(options, AGENCIES, AGENCY_COLUMNS)),
+        AGENCY_COLUMNS,
+    )
+    mapping_table(con, f"{p}_agencies", agencies)
+    return path
+
+
+def _utf8_file(path: Path, folder: Path) -> Path:
+    """The file itself when it is UTF-8, else a UTF-8 copy of it read as Windows-1252."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        return path
+    except UnicodeDecodeError:
+        pass
+    try:
+        return transcode_to_utf8(path, "cp1252", folder)
+    except (UnicodeDecodeError, RefusedFile) as exc:
+        raise AdapterError(f"the file is neither UTF-8 nor Windows-1252: {exc}") from None
+
+
+def _header(path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise AdapterError(f"not a CSV file: {exc}") from None
+
+
+def _shape(header: list[str]) -> tuple[Shape, dict[str, int]]:
+    """The year's shape and the position of each column name (lower-cased, first one)."""
+    index: dict[str, int] = {}
+    for position, name in enumerate(header):
+        index.setdefault(name.strip().lower(), position)
+    for shape in SHAPES:
+        if all(c.lower() in index for c in shape.required()):
+            return shape, index
+    raise AdapterError(
+        "not a US federal AI use-case inventory of 2023, 2024 or 2025: the header lacks "
+        "the stage, name and agency columns of each year (e.g. development_stage, "
+        "use_case_name, agency)"
+    )
+
+
+def _source_select(shape: Shape, index: dict[str, int]) -> str:
+    """The columns the adapter reads, from the positional columns c0, c1, ... of the file."""
+
+    def col(name: str | None) -> str:
+        position = index.get((name or "").lower())
+        return "null::varchar" if position is None else f"c{position}"
+
+    def line(name: str | None) -> str:
+        return f"us_ai_line({col(name)})"
+
+    last_day = f"date '{shape.year}-12-31'"
+    high = ", ".join(quote_literal(v) for v in shape.high_risk) or "null"
+    selected = {
+        "stage_value": line(shape.stage),
+        "agency_value": line(shape.agency),
+        "name": line(shape.name),
+        "bureau": f"nullif(concat_ws(' / ', {', '.join(line(b) for b in shape.bureau)}), '')",
+        "text": f"nullif(trim({col(shape.text)}), '')",
+        "source_id": line(shape.id),
+        "owner": line(shape.owner),
+        "risk_tier": f"case when lower({line(shape.risk)}) in ({high}) then 'high' end",
+        "started_on": f"us_ai_date({col(shape.started)}, {last_day})",
+    }
+    for stage in Stage:
+        dates = [f"us_ai_date({col(c)}, {last_day})" for c in shape.dates.get(stage, ())]
+        selected[_date_column(stage)] = f"coalesce({', '.join(dates)})" if dates else "null::date"
+    return ", ".join(f"{sql} as {name}" for name, sql in selected.items())
+
+
+def _date_column(stage: Stage) -> str:
+    return DATE_PREFIX + stage.value.lower().replace(" ", "_")
+
+
+def _read(con: duckdb.DuckDBPyConnection, path: Path, p: str) -> tuple[Shape, dict[str, int]]:
+    """The file into `{p}_file` (columns c0, c1, ... as text), strictly: no record skipped."""
+    with tempfile.TemporaryDirectory() as folder:
+        utf8 = _utf8_file(path, Path(folder))
+        header = _header(utf8)
+        shape, index = _shape(header)
+        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+        try:
+            con.execute(
+                f"create or replace temp table {p}_file as select * from read_csv(?, "
+                f"columns = {{{columns}}}, header = true, auto_detect = false, delim = ',', "
+                "quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
+                "skip = 0, comment = '', encoding = 'utf-8')",
+                [str(utf8)],
+            )
+        except duckdb.Error as exc:
+            raise AdapterError(f"a record breaks the CSV format: {_short(exc)}") from None
+    return shape, index
+
+
+def _short(exc: duckdb.Error) -> str:
+    """DuckDB's CSV error without its hints: 'CSV Error on Line: 3; Expected ... Found: 4'."""
+    lines = str(exc).split("\n\n")[0].splitlines()
+    return "; ".join(
+        x.strip() for x in lines if not x.startswith(("Original Line", "Possible", "*"))
+    )
+
+
+def _output_sql(p: str) -> str:
+    values = [
+        f"{_OUTPUT_VALUES.get(c.name, 'null')}::varchar as _raw_{c.name}"
+        for c in columns_of(ENTITIES["initiatives"])
+    ]
+    return (
+        f"create or replace temp table {p}_initiatives as select {', '.join(values)}, "
+        f"_source_row, 1 as _weight from {p}_dated"
+    )
+
+
+def _notes(con: duckdb.DuckDBPyConnection, p: str, shape: Shape) -> list[str]:
+    """Warnings about the ids and dates of the rows the adapter passes on."""
+    [(missing, duplicate, groups, numbered, matched, prefixed, moved)] = con.execute(
+        f"""
+        select
+            count(*) filter (where id_origin = 'missing'),
+            count(*) filter (where id_origin = 'duplicate'),
+            count(distinct upper(own_id)) filter (where id_origin = 'duplicate'),
+            count(*) filter (where starts_with(initiative_id, base_id || '-')),
+            count(*) filter (where id_origin = 'matched'),
+            count(*) filter (where own_id is distinct from source_id),
+            count(*) filter (where is_moved)
+        from {p}_dated
+        """
+    ).fetchall()
+    synthesized = f"<AGENCY>-{shape.year}-<8 hex of md5(agency|name|bureau)>"
+    own = " (their own id is in their description)" if shape.id else ""
+    texts = [
+        (missing, f"{missing} rows have no id: each got the id {synthesized}"),
+        (
+            duplicate,
+            f"{duplicate} rows share {groups} ids with another row: each got the id "
+            f"{synthesized}{own}",
+        ),
+        (
+            numbered,
+            f"{numbered} rows without a usable id share agency, name and bureau with another "
+            "row: their ids end in -1, -2, ... in file order",
+        ),
+        (prefixed, f"{prefixed} ids do not start with their agency: it was put in front"),
+        (
+            matched,
+            f"{matched} use cases match a stored initiative by agency and name: they keep "
+            f"its id{own}",
+        ),
+        (
+            moved,
+            f"{moved} stage dates were not after the initiative's stored history: moved after "
+            "it so that this inventory gives the current stage",
+        ),
+    ]
+    return [text for count, text in texts if count]
+
+
+def _mappings(con: duckdb.DuckDBPyConnection, p: str, shape: Shape) -> list[Mapping]:
+    stages = con.execute(
+        f"select stage_value, any_value(mapped_stage), count(*) from {p}_rows "
+        "group by all order by count(*) desc, stage_value"
+    ).fetchall()
+    agencies = con.execute(
+        f"select agency_value, agency, count(*) from {p}_rows "
+        "where agency is distinct from agency_value group by all order by agency_value"
+    ).fetchall()
+    return [Mapping(shape.stage, v, m, int(n)) for v, m, n in stages] + [
+        Mapping(shape.agency, v, m, int(n)) for v, m, n in agencies
+    ]
+
+
+class UsAiInventory:
+    name = "us-ai-inventory"
+    produces: tuple[str, ...] = ("initiatives",)
+    summary = "US federal AI use-case inventories (OMB, 2023/2024/2025 CSV) -> initiatives"
+    example = "scaleboard load --format us-ai-inventory 2023.csv 2024.csv 2025.csv"
+
+    def convert(
+        self, con: duckdb.DuckDBPyConnection, path: Path, options: AdapterOptions, prefix: str
+    ) -> Conversion:
+        p = prefix
+        mapping_file = _load_mappings(con, options, p)
+        con.execute(_MACROS)
+        shape, index = _read(con, path, p)
+        year = str(shape.year)
+        con.execute(_ROWS.format(p=p, selected=_source_select(shape, index)))
+        con.execute(_REJECTS.format(p=p), {"column": shape.stage, "file": str(mapping_file.name)})
+        con.execute(_IDS.format(p=p), {"year": year})
+        stage_dates = " ".join(
+            f"when {quote_literal(s.value)} then r.{_date_column(s)}" for s in Stage
+        )
+        con.execute(_DATED.format(p=p, stage_dates=stage_dates, first_day=f"date '{year}-01-01'"))
+        con.execute(_output_sql(p), {"year": year})
+        [(rows,)] = con.execute(f"select count(*) from {p}_file").fetchall()
+        return Conversion(
+            outputs=[Converted("initiatives", f"{p}_initiatives")],
+            rows_read=int(rows),
+            rejects_table=f"{p}_rejects",
+            mappings=_mappings(con, p, shape),
+            notes=_notes(con, p, shape),
+        )
