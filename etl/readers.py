@@ -7,9 +7,9 @@ vectorized checks serves CSV, Parquet and JSON alike.
 from __future__ import annotations
 
 import codecs
-import os
 import csv
 import hashlib
+import os
 import re
 import tempfile
 from collections.abc import Iterable
