@@ -56,6 +56,15 @@ def resolve_adapted(path: Path, adapter: str) -> SourceFile:
     return SourceFile(path, entity, adapter, sha256_of(path), adapter=adapter)
 
 
+def _writes_events(source: SourceFile) -> bool:
+    """Whether loading the file may write usage events (an adapter may, whatever its entity)."""
+    from etl.adapters import ADAPTERS
+
+    if source.adapter:
+        return "usage_events" in ADAPTERS[source.adapter].produces
+    return source.entity == "usage_events"
+
+
 def plan_skips(store: storage.Store, sources: list[SourceFile], force: bool) -> list[int | None]:
     """Per file: the rows read when its exact content was loaded before (it is skipped),
     else None. A file given twice in one command is loaded once."""
@@ -169,7 +178,7 @@ def _write_release(
     switched = False
     try:
         loader.fix_reporting_currency()
-        if any(source.entity == "usage_events" for _, source in todo):
+        if any(_writes_events(source) for _, source in todo):
             register_key(con, store, settings, result.dry_run)
         for index, source in todo:
             if options.progress:

@@ -11,7 +11,7 @@ import duckdb
 from etl.adapters import ADAPTERS, AdapterError, AdapterOptions, Conversion, Converted
 from etl.readers import RefusedFile, SourceFile
 from etl.validate import CheckPlan, check_sql
-from etl.writers import apply_rows
+from etl.writers import append_checked_events, apply_rows
 
 if TYPE_CHECKING:
     from etl.loader import Loader
@@ -37,7 +37,7 @@ def load_adapted(
         raise RefusedFile(source.path, f"cannot be read as {source.adapter}: {exc}") from None
     rejected = _adapter_rejects(loader, source, conversion)
     for number, output in enumerate(conversion.outputs):
-        rejected += _load_output(loader, source, output, f"checked_{index}_{number}")
+        rejected += _load_output(loader, source, output, f"checked_{index}_{number}", index)
     result.rows_unallocated = _store_unallocated(loader, source, conversion)
     _store_mappings(loader, source, conversion)
     result.warnings += conversion.notes
@@ -46,8 +46,11 @@ def load_adapted(
     result.rows_loaded = result.rows_read - rejected - result.rows_unallocated
 
 
-def _load_output(loader: Loader, source: SourceFile, output: Converted, checked: str) -> int:
-    """Checks and stores one entity's rows; returns the source records rejected."""
+def _load_output(
+    loader: Loader, source: SourceFile, output: Converted, checked: str, index: int
+) -> int:
+    """Checks and stores one entity's rows; returns the source records rejected. Usage
+    events are appended as Parquet partitions (and their months refreshed), never upserted."""
     con = loader.con
     plan = CheckPlan(output.entity, output.table, loader.reporting_currency)
     con.execute(check_sql(plan, checked, row_sql="_source_row"))
@@ -61,7 +64,12 @@ def _load_output(loader: Loader, source: SourceFile, output: Converted, checked:
             "delete from unallocated_costs where list_contains(?, source)",
             [list(output.replace_sources)],
         )
-    apply_rows(con, loader.load_id, entity_source, checked)
+    if output.entity == "usage_events":
+        loader.touched_months |= append_checked_events(
+            con, loader.store, loader.load_id, f"file-{index}-{output.table}", checked
+        )
+    else:
+        apply_rows(con, loader.load_id, entity_source, checked)
     con.execute(f"drop table {checked}")
     return rejected
 

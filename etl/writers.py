@@ -3,7 +3,7 @@
 Facts are upserted by key (a later row replaces an earlier one). Initiatives and stage
 history also maintain `stage_entries`, the history that `stage(i, d)` reads. Usage events
 are appended as immutable Parquet partitions, one folder per load and month, straight from
-the file (`stream_events`).
+the file (`stream_events`) or from an adapter's checked rows (`append_checked_events`).
 """
 
 from __future__ import annotations
@@ -82,6 +82,24 @@ NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 """The folder DuckDB writes rows with a NULL partition value into: here, rejected events."""
 
 
+def _copy_events_sql(checked_select: str, folder: Path) -> str:
+    """The one COPY of checked events into Parquet partitions, one folder per month; a
+    rejected row goes to the NULL month (set aside, never registered)."""
+    return f"""
+        copy (
+            select
+                initiative_id,
+                case when len(_problems) = 0
+                    then date_trunc('month', event_time::timestamp)::date end as month,
+                case when len(_problems) = 0 then user_key(user_id) end as user_key,
+                event_time,
+                action
+            from ({checked_select})
+        ) to '{folder}' (format parquet, partition_by (month), write_partition_columns true,
+                         filename_pattern 'events_{{i}}')
+        """
+
+
 def stream_events(
     con: duckdb.DuckDBPyConnection,
     store: Store,
@@ -95,21 +113,7 @@ def stream_events(
     (month NULL) only to be counted; returns (rows read, rows rejected, months written)."""
     folder = store.events_dir_of(load_id) / f"file-{index}"
     folder.parent.mkdir(parents=True, exist_ok=True)
-    [(rows_read,)] = run(
-        f"""
-        copy (
-            select
-                initiative_id,
-                case when len(_problems) = 0
-                    then date_trunc('month', event_time::timestamp)::date end as month,
-                case when len(_problems) = 0 then user_key(user_id) end as user_key,
-                event_time,
-                action
-            from ({checked_select})
-        ) to '{folder}' (format parquet, partition_by (month), write_partition_columns true,
-                         filename_pattern 'events_{{i}}')
-        """
-    )
+    [(rows_read,)] = run(_copy_events_sql(checked_select, folder))
     rejected = 0
     set_aside = folder / f"month={NULL_PARTITION}"
     if set_aside.exists():
@@ -118,6 +122,17 @@ def stream_events(
         ).fetchall()
         shutil.rmtree(set_aside)
     return int(rows_read), int(rejected), register_partitions(con, store, load_id, folder)
+
+
+def append_checked_events(
+    con: duckdb.DuckDBPyConnection, store: Store, load_id: int, name: str, checked: str
+) -> set[dt.date]:
+    """The valid rows of a checked usage_events table (an adapter's output) as Parquet
+    partitions in the load's folder `name`; returns the months written."""
+    folder = store.events_dir_of(load_id) / name
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    con.execute(_copy_events_sql(f"select * from {checked} where len(_problems) = 0", folder))
+    return register_partitions(con, store, load_id, folder)
 
 
 def register_partitions(
