@@ -29,6 +29,11 @@ def print_load(result: LoadResult) -> None:
         f"load {result.load_id}: {result.rows_loaded} rows {verb}, {result.rows_rejected} "
         f"rejected, {result.rows_skipped} skipped"
     )
+    if result.rows_unallocated:
+        typer.echo(
+            f"{result.rows_unallocated} source rows kept as unallocated spend (no initiative "
+            "tag, or a tag value that maps to no initiative): see the data page"
+        )
     if result.rows_rejected:
         typer.echo(f"see why: scaleboard rejects --load {result.load_id}")
 
