@@ -53,6 +53,9 @@ bench-quick: setup
 bench-etl: setup
 	$(BIN)/python -m bench etl
 
+demo-real: setup
+	bash scripts/demo-real.sh
+
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
 
