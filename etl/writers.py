@@ -29,7 +29,7 @@ def _valid_rows(
         f"""
         create or replace temp table valid_rows as
         select {names}, ?::bigint as load_id, ?::varchar as source_file, _row as row_number
-        from {checked} where len(_problems) = 0
+        from {checked} where _ok
         """,
         [load_id, str(source.path)],
     )
@@ -82,16 +82,16 @@ NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 """The folder DuckDB writes rows with a NULL partition value into: here, rejected events."""
 
 
-def _copy_events_sql(checked_select: str, folder: Path) -> str:
+def _copy_events_sql(checked_select: str, folder: Path, ok: str = "_ok") -> str:
     """The one COPY of checked events into Parquet partitions, one folder per month; a
-    rejected row goes to the NULL month (set aside, never registered)."""
+    rejected row (`ok` false) goes to the NULL month (set aside, never registered)."""
     return f"""
         copy (
             select
                 initiative_id,
-                case when len(_problems) = 0
+                case when {ok}
                     then date_trunc('month', event_time::timestamp)::date end as month,
-                case when len(_problems) = 0 then user_key(user_id) end as user_key,
+                case when {ok} then user_key(user_id) end as user_key,
                 event_time,
                 action
             from ({checked_select})
@@ -131,7 +131,8 @@ def append_checked_events(
     partitions in the load's folder `name`; returns the months written."""
     folder = store.events_dir_of(load_id) / name
     folder.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(_copy_events_sql(f"select * from {checked} where len(_problems) = 0", folder))
+    valid = f"select * from {checked} where len(_problems) = 0"
+    con.execute(_copy_events_sql(valid, folder, ok="true"))
     return register_partitions(con, store, load_id, folder)
 
 
