@@ -1,0 +1,129 @@
+"""The app factory: `create_app(db_path, settings)` wires the frame, the router, the pages'
+callbacks and the HTTP status of unknown pages. Nothing happens at import."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from dash import Dash, Input, Output, ctx, html, no_update, set_props
+from flask import Response, request
+
+from dashboard import pages
+from dashboard.components import notice
+from dashboard.components.shell import NAV, shell
+from dashboard.db import Database
+from dashboard.views import shell as views
+from etl.config import Settings, get_settings
+from etl.storage import StorageError
+
+ASSETS = Path(__file__).parent / "assets"
+FILTER_IDS = (
+    "app-filter-business-unit",
+    "app-filter-stage",
+    "app-filter-status",
+    "app-filter-from",
+    "app-filter-to",
+    "app-filter-as-of",
+)
+log = logging.getLogger(__name__)
+
+
+def on_callback_error(error: Exception) -> None:
+    """The last net: a failed callback keeps the view and shows a message, never a trace."""
+    log.error("callback failed", exc_info=error)
+    message = "Something went wrong while updating the page; it shows the previous view."
+    if isinstance(error, StorageError):
+        message = f"The data cannot be read ({error}); the page shows the previous view."
+    set_props("app-error", {"children": notice(message, color="danger", dismissable=True)})
+
+
+FILTER_OUTPUTS = (
+    ("app-filter-business-unit", "value"),
+    ("app-filter-business-unit", "options"),
+    ("app-filter-stage", "value"),
+    ("app-filter-status", "value"),
+    ("app-filter-from", "value"),
+    ("app-filter-from", "options"),
+    ("app-filter-to", "value"),
+    ("app-filter-to", "options"),
+    ("app-filter-as-of", "value"),
+    ("app-filter-as-of", "options"),
+)
+
+
+def _register_router(app: Dash, data: Database) -> None:
+    @app.callback(Output("app-page", "children"), Input("app-location", "pathname"))
+    def route(pathname: str | None) -> Any:
+        return pages.render(pathname, data)
+
+
+def _register_filters(app: Dash, data: Database) -> None:
+    """The filter controls and the URL query string mirror each other (one callback, so
+    that the two directions form no cycle)."""
+
+    @app.callback(
+        Output("app-location", "search"),
+        *(Output(i, p) for i, p in FILTER_OUTPUTS),
+        Output("app-notice", "children"),
+        Input("app-location", "search"),
+        *(Input(i, "value") for i in FILTER_IDS),
+    )
+    def sync_filters(search: str | None, *values: Any) -> tuple[Any, ...]:
+        with data.reader() as reader:
+            if ctx.triggered_id in FILTER_IDS:  # a control changed: the URL follows
+                chosen = views.url_from_controls(*values)
+                notices = views.notices(views.page_filters(reader, chosen))
+                return (chosen, *[no_update] * len(FILTER_OUTPUTS), notices)
+            return (no_update, *views.controls_from_url(reader, search))  # the URL changed
+
+
+def _register_frame(app: Dash, data: Database) -> None:
+    @app.callback(
+        Output("app-freshness", "children"),
+        *(Output(link_id, "href") for _, _, link_id in NAV),
+        *(Output(link_id, "active") for _, _, link_id in NAV),
+        Output("app-filter-reset", "href"),
+        Input("app-location", "pathname"),
+        Input("app-location", "search"),
+    )
+    def frame(pathname: str | None, search: str | None) -> tuple[Any, ...]:
+        with data.reader() as reader:
+            return (views.freshness_badge(reader, search), *views.nav_state(pathname, search))
+
+
+def _install_http_status(app: Dash, data: Database) -> None:
+    """Unknown pages and initiative ids answer HTTP 404 (the page still renders)."""
+
+    @app.server.after_request  # type: ignore[untyped-decorator]  # flask's decorator is typed loosely
+    def set_status(response: Response) -> Response:
+        path = request.path
+        internal = path.startswith(("/_dash", "/assets/", "/_reload", "/_favicon"))
+        page = request.method == "GET" and response.mimetype == "text/html" and not internal
+        with contextlib.suppress(StorageError):  # unreadable data: the page itself says so
+            if page and response.status_code == 200 and not pages.is_known(path, data):
+                response.status_code = 404
+        return response
+
+
+def create_app(db_path: Path | str, settings: Settings | None = None) -> Dash:
+    """The dashboard over the database file `db_path` (read-only; reopened after each load)."""
+    data = Database(Path(db_path), settings or get_settings())
+    app = Dash(
+        __name__,  # Flask's root path: this package's folder, whatever the install
+        title="Scaleboard",
+        update_title="",
+        assets_folder=str(ASSETS),
+        on_error=on_callback_error,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.layout = shell()
+    app.validation_layout = html.Div([shell(), *pages.validation_layouts()])  # type: ignore[assignment]  # dash types it None
+    _register_router(app, data)
+    _register_filters(app, data)
+    _register_frame(app, data)
+    pages.register_all(app, data)
+    _install_http_status(app, data)
+    return app

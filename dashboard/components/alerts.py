@@ -1,0 +1,66 @@
+"""The alerts panel: stalled pilots, no executive owner, decaying models, business cases at
+risk; each initiative links to its page."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+from dash.development.base_component import Component
+
+KINDS = {
+    "Stalled pilot": "Stalled pilots",
+    "No executive owner": "No executive owner",
+    "Decaying model": "Decaying models",
+    "Business case at risk": "Business cases at risk",
+}
+"""Alert kind -> the heading of its group, in the panel's order."""
+
+
+def initiative_href(initiative_id: str, search: str = "") -> str:
+    return f"/initiatives/{quote(initiative_id, safe='')}{search}"
+
+
+def _item(row: pd.Series, search: str) -> dbc.ListGroupItem:
+    return dbc.ListGroupItem(
+        [
+            dcc.Link(
+                row["name"],
+                href=initiative_href(row["initiative_id"], search),
+                className="alert-link-item",
+            ),
+            html.Small(f" {row['initiative_id']} · {row['detail']}", className="text-muted"),
+        ],
+        className="py-1 px-2",
+    )
+
+
+def _group(kind: str, rows: pd.DataFrame, search: str, limit: int) -> html.Div:
+    items = [_item(row, search) for _, row in rows.head(limit).iterrows()]
+    if len(rows) > limit:
+        more = f"and {len(rows) - limit} more in the roadmap table"
+        items.append(
+            dbc.ListGroupItem(dcc.Link(more, href=f"/roadmap{search}"), className="py-1 px-2")
+        )
+    return html.Div(
+        [
+            html.Div(
+                [KINDS[kind] + " ", dbc.Badge(str(len(rows)), color="secondary", pill=True)],
+                className="fw-semibold mt-2",
+            ),
+            dbc.ListGroup(items, flush=True),
+        ]
+    )
+
+
+def alerts_panel(df: pd.DataFrame, search: str, limit: int = 6) -> list[Component]:
+    """The panel's children; `search` (the page's query string) is kept on every link."""
+    if df.empty:
+        return [html.P("No alerts for these filters.", className="text-muted mb-0")]
+    return [
+        _group(kind, df[df["kind"] == kind], search, limit)
+        for kind in KINDS
+        if (df["kind"] == kind).any()
+    ]

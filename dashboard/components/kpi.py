@@ -1,0 +1,73 @@
+"""The KPI card: label (its definition on hover), the value alone in the element with the
+KPI's id, and the change against the previous window beside it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.kpis import KpiView
+
+
+def _tooltip(text: str, target: str) -> dbc.Tooltip:
+    return dbc.Tooltip(text, target=target, placement="bottom")
+
+
+def _change_class(view: KpiView) -> str:
+    if view.is_better is None:
+        return "kpi-change text-muted"
+    return "kpi-change kpi-good" if view.is_better else "kpi-change kpi-bad"
+
+
+def _arrow(change: str) -> str:
+    return {"+": "▲ ", "-": "▼ "}.get(change[:1], "")
+
+
+def kpi_card(view: KpiView, compare_label: str) -> dbc.Col:
+    """One KPI card; ids: `<kpi>` (value only), `<kpi>-label`, `<kpi>-change`."""
+    kpi_id = view.kpi.element_id
+    parts: list[Any] = [
+        html.Div(
+            [view.kpi.label, html.Span("i", className="kpi-info")],
+            id=f"{kpi_id}-label",
+            className="kpi-label",
+        ),
+        _tooltip(view.kpi.definition, f"{kpi_id}-label"),
+        html.Div(view.value, id=kpi_id, className="kpi-value"),
+        html.Div(
+            [
+                _arrow(view.change),
+                view.change,
+                html.Span(f" {compare_label}", className="text-muted"),
+            ],
+            id=f"{kpi_id}-change",
+            className=_change_class(view),
+        ),
+    ]
+    if view.value_reason:
+        parts.append(_tooltip(f"No value: {view.value_reason}.", kpi_id))
+    if view.change_reason:
+        parts.append(_tooltip(f"No change: {view.change_reason}.", f"{kpi_id}-change"))
+    card = dbc.Card(dbc.CardBody(parts, className="py-2"), className="kpi-card h-100 shadow-sm")
+    return dbc.Col(card, xs=12, sm=6, lg=True, className="mb-2")
+
+
+def stat_tile(
+    element_id: str, label: str, value: str, definition: str, reason: str | None = None
+) -> dbc.Col:
+    """A small figure with its definition on hover; the element `element_id` holds the value."""
+    parts: list[Any] = [
+        html.Div(
+            [label, html.Span("i", className="kpi-info")],
+            id=f"{element_id}-label",
+            className="kpi-label",
+        ),
+        _tooltip(definition, f"{element_id}-label"),
+        html.Div(value, id=element_id, className="kpi-value kpi-value-small"),
+    ]
+    if reason:
+        parts.append(_tooltip(f"No value: {reason}.", element_id))
+    card = dbc.Card(dbc.CardBody(parts, className="py-2"), className="kpi-card h-100 shadow-sm")
+    return dbc.Col(card, xs=6, md=3, xl=True, className="mb-2")

@@ -1,0 +1,87 @@
+"""The frame of every page: navigation, freshness badge, filter bar, notices, page slot.
+
+Ids are `app-...`. The filter controls mirror the URL query string (see `dashboard.app`).
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.filters import STATUSES
+from etl.contracts import STAGE_ORDER
+
+NAV = (
+    ("Portfolio", "/", "app-nav-portfolio"),
+    ("Roadmap", "/roadmap", "app-nav-roadmap"),
+    ("Data", "/data", "app-nav-data"),
+)
+FILTERS = (
+    ("app-filter-business-unit", "Business unit", "All business units", True, 2),
+    ("app-filter-stage", "Stage", "All stages", True, 2),
+    ("app-filter-status", "Status", "All statuses", True, 2),
+    ("app-filter-from", "From", "12 months to the end", False, 2),
+    ("app-filter-to", "To", "The as-of month", False, 2),
+    ("app-filter-as-of", "As of", "Latest month", False, 2),
+)
+"""(id, label, placeholder, multi, columns of 12 on a large screen)"""
+STATIC_OPTIONS = {"app-filter-stage": list(STAGE_ORDER), "app-filter-status": list(STATUSES)}
+
+
+def navbar() -> dbc.Navbar:
+    links = [dbc.NavLink(label, href=href, id=link_id) for label, href, link_id in NAV]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("Scaleboard", href="/", className="fw-bold"),
+                dbc.Nav(links, navbar=True, className="me-auto"),
+                dcc.Link("Reset filters", href="/", id="app-filter-reset", className="me-3 small"),
+                html.Div(id="app-freshness", className="app-freshness"),
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="mb-2",
+    )
+
+
+def _filter(control_id: str, label: str, placeholder: str, multi: bool, lg: int) -> dbc.Col:
+    dropdown = dcc.Dropdown(
+        id=control_id,
+        options=STATIC_OPTIONS.get(control_id, []),
+        multi=multi,
+        placeholder=placeholder,
+        clearable=True,
+    )
+    label_tag = dbc.Label(label, html_for=control_id, className="small mb-0")
+    return dbc.Col([label_tag, dropdown], xs=12, sm=6, md=4, lg=lg)
+
+
+def filter_bar() -> dbc.Row:
+    cols = [_filter(*spec) for spec in FILTERS]
+    return dbc.Row(cols, id="app-filters", className="g-2 mb-2 app-filters")
+
+
+def shell() -> html.Div:
+    """The app layout; the page goes into `app-page`."""
+    return html.Div(
+        [
+            dcc.Location(id="app-location", refresh="callback-nav"),
+            navbar(),
+            dbc.Container(
+                [
+                    filter_bar(),
+                    html.Div(id="app-notice"),
+                    html.Div(id="app-error"),
+                    html.Main(id="app-page"),
+                ],
+                fluid=True,
+                className="pb-4",
+            ),
+        ]
+    )
+
+
+def month_options(months: list[str]) -> list[dict[str, str]]:
+    return [{"label": m, "value": m} for m in reversed(months)]

@@ -1,0 +1,81 @@
+"""Sortable, filterable grids (dash-ag-grid) and their column definitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_ag_grid as dag
+import pandas as pd
+
+Column = dict[str, Any]
+
+
+def text(field: str, header: str, **extra: Any) -> Column:
+    return {
+        "field": field,
+        "headerName": header,
+        "filter": "agTextColumnFilter",
+        "cellDataType": "text",  # AG Grid would infer dates from the first row, then blank others
+        **extra,
+    }
+
+
+def number(field: str, header: str, digits: int = 0, **extra: Any) -> Column:
+    formatter = {"function": f"sbNumber(params.value, {digits})"}
+    return {
+        "field": field,
+        "headerName": header,
+        "filter": "agNumberColumnFilter",
+        "valueFormatter": formatter,
+        "type": "numericColumn",
+        **extra,
+    }
+
+
+def percent(field: str, header: str) -> Column:
+    return number(field, header, valueFormatter={"function": "sbPercent(params.value)"})
+
+
+def money(field: str, header: str, currency: str) -> Column:
+    return number(
+        field, header, valueFormatter={"function": f"sbMoney(params.value, {currency!r})"}
+    )
+
+
+def initiative_link(field: str, header: str, search: str) -> Column:
+    return text(
+        field,
+        header,
+        cellRenderer="InitiativeLink",
+        cellRendererParams={"search": search},
+        pinned="left",
+    )
+
+
+def grid(
+    grid_id: str, height: int = 480, export_name: str | None = None, fit: bool = False
+) -> dag.AgGrid:
+    """An empty grid (a callback fills `columnDefs` and `rowData`), paged by 50 rows.
+
+    `fit` sizes the columns to the grid's width (small tables) instead of their content."""
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=[],
+        rowData=[],
+        defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True, "minWidth": 90},
+        dashGridOptions={"animateRows": False, "pagination": True, "paginationPageSize": 50},
+        csvExportParams={"fileName": export_name or f"{grid_id}.csv"},
+        columnSize="responsiveSizeToFit" if fit else "autoSize",
+        style={"height": f"{height}px", "width": "100%"},
+    )
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Grid rows: JSON-safe values (NaN and NA as null, dates as ISO text)."""
+    if df.empty:
+        return []
+    out = df.astype(object).where(df.notna(), None)
+    return [
+        {str(k): (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+        for row in out.to_dict("records")
+    ]

@@ -1,0 +1,258 @@
+"""The one storage seam of the dashboard: read-only snapshots of the current release.
+
+A load replaces the database file whole (`os.replace`, see `etl.storage`). Each request
+takes a `Reader` on the current snapshot: one read-only attachment of the file that was
+current then, identified by that file's (device, inode, mtime, size) and its committed load
+id. When the file changes, the next request opens the new one; requests still running
+finish on the old one, which closes when its last reader leaves. The server never holds a
+write lock, and every response reads one committed state.
+
+Why not `duckdb.connect(path)` (`etl.storage.open_reader`) per snapshot: DuckDB shares one
+database instance between the connections of a process to the same (resolved) path, so
+while any request still read the replaced file, a "new" connection would get its instance
+and the old data. A snapshot therefore attaches the file to an in-memory database of its
+own, through a descriptor it holds (`/proc/self/fd/N` on Linux), which pins the inode too.
+
+Results are cached per (snapshot, query, arguments) in a small LRU, so a new load
+invalidates them. Cached values are shared between threads: treat them as read-only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+
+from etl.config import Settings
+from etl.ddl import SCHEMA_VERSION
+from etl.metrics import compute_metrics
+from etl.storage import StorageError, check_version, configure, open_reader
+
+T = TypeVar("T")
+FileId = tuple[int, int, int, int]
+CATALOG = "release"
+log = logging.getLogger(__name__)
+
+
+class LruCache:
+    """A small thread-safe least-recently-used cache."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> tuple[bool, Any]:
+        with self._lock:
+            if key not in self._items:
+                return False, None
+            self._items.move_to_end(key)
+            return True, self._items[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _attach(path: Path, fd: int) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the file open on `fd` attached read-only as CATALOG."""
+    alias = Path(f"/proc/self/fd/{fd}")
+    con = configure(duckdb.connect())
+    try:
+        con.execute(
+            f"attach {_quoted(str(alias if alias.exists() else path))} as {CATALOG} (read_only)"
+        )
+        con.execute(f"use {CATALOG}")
+        version = check_version(con, path)
+    except (StorageError, duckdb.Error):
+        con.close()
+        raise
+    if version < SCHEMA_VERSION:
+        con.close()
+        raise StorageError(
+            f"{path} has schema {version}; run any `scaleboard load` on it to upgrade it."
+        )
+    return con
+
+
+class Snapshot:
+    """One read-only view of one committed state; closes when retired and unused."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, file_id: FileId | None, fd: int | None = None
+    ) -> None:
+        self.con = con
+        self.file_id = file_id
+        self._fd = fd
+        row = con.execute("select coalesce(max(load_id), 0) from loads").fetchone()
+        self.load_id = int(row[0]) if row else 0
+        self.key: Hashable = (file_id, self.load_id)
+        self._users = 0
+        self._retired = False
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: Path) -> Snapshot:
+        """The current release at `path`; an absent file reads as an empty database."""
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return cls(open_reader(path), None)
+        try:
+            st = os.fstat(fd)
+            return cls(_attach(path, fd), (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size), fd)
+        except (StorageError, duckdb.Error) as exc:
+            os.close(fd)
+            raise StorageError(f"cannot read {path}: {exc}") from exc
+
+    def enter(self) -> None:
+        with self._lock:
+            self._users += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._users -= 1
+            done = self._retired and self._users == 0
+        if done:
+            self._close()
+
+    def retire(self) -> None:
+        with self._lock:
+            self._retired = True
+            done = self._users == 0
+        if done:
+            self._close()
+
+    def _close(self) -> None:
+        self.con.close()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection of its own for one thread (DuckDB connections are not thread-safe)."""
+        with self._lock:
+            cursor = configure(self.con.cursor())
+        if self._fd is not None:
+            cursor.execute(f"use {CATALOG}")
+        return cursor
+
+
+class Reader:
+    """What one request reads: one snapshot, one cursor, the shared cache."""
+
+    def __init__(self, snapshot: Snapshot, cache: LruCache, settings: Settings) -> None:
+        self.snapshot = snapshot
+        self.settings = settings
+        self._cache = cache
+        self._cursor: duckdb.DuckDBPyConnection | None = None
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._cursor is None:
+            self._cursor = self.snapshot.cursor()
+        return self._cursor
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, cached for this snapshot under `key`."""
+        full_key = (self.snapshot.key, key)
+        hit, value = self._cache.get(full_key)
+        if hit:
+            return value  # type: ignore[no-any-return]  # stored below for this key
+        value = compute()
+        self._cache.put(full_key, value)
+        return value
+
+    def fetch(self, query: Callable[..., T], *args: Hashable) -> T:
+        """`query(con, *args)` (a pure query of `dashboard.queries`), cached."""
+        key = (query.__module__, query.__qualname__, args)
+        return self.cached(key, lambda: query(self.con, *args))
+
+    def metrics(self, filters: Any) -> dict[str, Any]:
+        """`compute_metrics` for page filters (a `dashboard.filters.PageFilters`), cached."""
+        return self.cached(
+            ("metrics", filters),
+            lambda: compute_metrics(self.con, filters.to_metrics(), self.settings),
+        )
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+
+
+def file_id(path: Path) -> FileId | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class Database:
+    """The database file the dashboard shows; `reader()` per request."""
+
+    def __init__(self, path: Path, settings: Settings, cache_size: int = 128) -> None:
+        self.path = Path(path)
+        self.settings = settings
+        self.cache = LruCache(cache_size)
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def _current(self) -> Snapshot:
+        """The snapshot of the file as it is now (opened anew when it changed), entered."""
+        current = file_id(self.path)
+        with self._lock:
+            old = self._snapshot
+            if old is None or old.file_id != current:
+                try:
+                    fresh = Snapshot.open(self.path)
+                except StorageError as exc:
+                    if old is None:
+                        raise
+                    log.warning("keeping the previous data: %s", exc)
+                else:
+                    self._snapshot = fresh
+                    self.cache.clear()
+                    if old is not None:
+                        old.retire()
+            snapshot = self._snapshot
+            assert snapshot is not None
+            snapshot.enter()
+            return snapshot
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[Reader]:
+        snapshot = self._current()
+        reader = Reader(snapshot, self.cache, self.settings)
+        try:
+            yield reader
+        finally:
+            reader.close()
+            snapshot.leave()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._snapshot is not None:
+                self._snapshot.retire()
+                self._snapshot = None

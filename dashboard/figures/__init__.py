@@ -1,0 +1,40 @@
+"""Pure figures: `fn(df) -> go.Figure`, no I/O, one template (`dashboard.theme`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+from dashboard.theme import GREY, template
+
+NO_DATA = "No data for these filters"
+
+
+def base_figure(**layout: Any) -> go.Figure:
+    """An empty figure in the Scaleboard template."""
+    fig = go.Figure()
+    fig.update_layout(template=template(), **layout)
+    return fig
+
+
+def empty_figure(message: str = NO_DATA, height: int | None = None) -> go.Figure:
+    """The explicit empty state: a message where the chart would be, no axes."""
+    fig = base_figure(height=height)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(
+        text=message,
+        showarrow=False,
+        font={"size": 15, "color": GREY},
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+    )
+    return fig
+
+
+def is_empty_figure(fig: go.Figure) -> bool:
+    """True for a figure made by `empty_figure` (no traces, one message)."""
+    return not fig.data and any(a.text for a in fig.layout.annotations)

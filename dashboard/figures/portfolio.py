@@ -1,0 +1,111 @@
+"""Figures of the portfolio page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures import base_figure, empty_figure
+from dashboard.formatting import currency_prefix
+from dashboard.theme import BLUE, COST_COLOR, STAGE_COLORS, VALUE_COLOR, category_color
+
+
+def money_axis(currency: str, **extra: Any) -> dict[str, Any]:
+    """An axis in the reporting currency: `$2M`, `$400k` ticks."""
+    prefix = currency_prefix(currency).strip()
+    return {"title": None, "tickprefix": prefix, "exponentformat": "B", **extra}
+
+
+def _months(values: pd.Series) -> pd.Series:
+    """Months as dates (the trend's `YYYY-MM` text or the marts' first days)."""
+    return pd.to_datetime(values.astype(str).str.slice(0, 7), format="%Y-%m")
+
+
+def maturity_funnel(df: pd.DataFrame) -> go.Figure:
+    """Initiatives (not retired) by current stage; a click on a stage filters by it."""
+    if df.empty or df["initiatives"].sum() == 0:
+        return empty_figure("No initiatives for these filters")
+    fig = base_figure(margin={"l": 8, "r": 8, "t": 8, "b": 8}, clickmode="event")
+    fig.add_trace(
+        go.Funnel(
+            y=df["stage"],
+            x=df["initiatives"],
+            textinfo="value",
+            textfont={"size": 15},
+            marker={"color": [STAGE_COLORS[s] for s in df["stage"]]},
+            connector={"fillcolor": "#E4E7EB", "line": {"width": 0}},
+            hovertemplate="%{y}: %{x} initiatives<br>Click to filter by this stage<extra></extra>",
+        )
+    )
+    return fig
+
+
+def adoption_trend(df: pd.DataFrame) -> go.Figure:
+    """Adoption rate per month of the window (gaps where a month has no data)."""
+    if df.empty or df["adoption_rate"].isna().all():
+        return empty_figure()
+    fig = base_figure(yaxis={"tickformat": ".0%", "rangemode": "tozero", "title": None})
+    fig.add_trace(
+        go.Scatter(
+            x=_months(df["month"]),
+            y=df["adoption_rate"],
+            mode="lines+markers",
+            line={"color": BLUE, "width": 3},
+            marker={"size": 7},
+            connectgaps=False,
+            hovertemplate="%{x|%Y-%m}: %{y:.1%}<extra>Adoption rate</extra>",
+        )
+    )
+    fig.update_xaxes(tickformat="%Y-%m", title=None)
+    return fig
+
+
+def value_vs_cost(df: pd.DataFrame, currency: str) -> go.Figure:
+    """Outcome value and cost per month of the window, side by side."""
+    if df.empty or (df["cost_usd"].abs().sum() == 0 and df["outcome_value_usd"].abs().sum() == 0):
+        return empty_figure()
+    prefix = currency_prefix(currency)
+    fig = base_figure(barmode="group", yaxis=money_axis(currency))
+    months = _months(df["month"])
+    for column, name, color in (
+        ("outcome_value_usd", "Outcome value", VALUE_COLOR),
+        ("cost_usd", "Cost", COST_COLOR),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=months,
+                y=df[column],
+                name=name,
+                marker_color=color,
+                hovertemplate=f"%{{x|%Y-%m}}: {prefix}%{{y:,.0f}}<extra>{name}</extra>",
+            )
+        )
+    fig.update_xaxes(tickformat="%Y-%m", title=None)
+    return fig
+
+
+def cost_by_category(df: pd.DataFrame, currency: str) -> go.Figure:
+    """Cost over the window per category, largest on top, with its share of the total."""
+    if df.empty or df["cost_usd"].sum() == 0:
+        return empty_figure()
+    ordered = df.sort_values("cost_usd")
+    prefix = currency_prefix(currency)
+    top = float(ordered["cost_usd"].max())
+    fig = base_figure(xaxis=money_axis(currency, range=[0, top * 1.2]), showlegend=False)
+    fig.add_trace(
+        go.Bar(
+            y=ordered["category"],
+            x=ordered["cost_usd"],
+            orientation="h",
+            marker_color=[category_color(c) for c in ordered["category"]],
+            customdata=ordered["share"],
+            text=[f"{s:.0%}" for s in ordered["share"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}: {prefix}%{{x:,.0f}} (%{{customdata:.1%}})<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title=None)
+    return fig

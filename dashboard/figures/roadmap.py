@@ -1,0 +1,160 @@
+"""Figures of the roadmap page: the stage timeline (actual vs planned) and the
+prioritisation matrix."""
+
+from __future__ import annotations
+
+import math
+import zlib
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures import base_figure, empty_figure
+from dashboard.formatting import format_money
+from dashboard.queries.roadmap import READY
+from dashboard.theme import BAD, GOOD, NO_STAGE, STAGE_COLORS, stage_color
+
+_DAY_MS = 86_400_000
+
+
+def _label(row: pd.Series) -> str:
+    return f"{row['name']} ({row['initiative_id']})"
+
+
+def slip_text(days: float) -> str:
+    """How a planned stage went: `entered 45 days late`, `not entered yet`, ..."""
+    if math.isnan(days):
+        return "not due yet"
+    n = int(days)
+    if n > 0:
+        return f"entered {n} days late"
+    return "entered on time" if n == 0 else f"entered {-n} days early"
+
+
+def _notes(rows: pd.DataFrame, planned: bool) -> list[str]:
+    if planned:
+        slips = pd.to_numeric(rows["slip_days"], errors="coerce").astype(float)
+        return [f"({slip_text(d)})" for d in slips]
+    return ["(current)" if current else "" for current in rows["is_current"]]
+
+
+def _bars(df: pd.DataFrame, stage: str, kind: str) -> go.Bar:
+    rows = df[(df["stage"] == stage) & (df["kind"] == kind)]
+    start, end = pd.to_datetime(rows["start_on"]), pd.to_datetime(rows["end_on"])
+    color, planned = STAGE_COLORS[stage], kind == "planned"
+    dates = zip(
+        start.dt.strftime("%Y-%m-%d"),
+        end.dt.strftime("%Y-%m-%d"),
+        _notes(rows, planned),
+        strict=True,
+    )
+    return go.Bar(
+        y=[rows["business_unit"], rows["label"]],
+        x=((end - start).dt.days.clip(lower=1) * _DAY_MS).tolist(),
+        base=start.dt.strftime("%Y-%m-%d").tolist(),
+        orientation="h",
+        name=stage,
+        legendgroup=stage,
+        showlegend=not planned,
+        offsetgroup=kind,
+        marker={
+            "color": "rgba(0,0,0,0)" if planned else color,
+            "line": {"color": color, "width": 1.5},
+        },
+        customdata=list(dates),
+        hovertemplate=f"%{{y}}<br>{stage} {kind}: "
+        "%{customdata[0]} to %{customdata[1]} %{customdata[2]}<extra></extra>",
+    )
+
+
+def timeline(periods: pd.DataFrame, initiatives: pd.DataFrame, as_of: str | None) -> go.Figure:
+    """Each initiative's actual stage periods (filled) over its planned ones (outlined),
+    grouped by business unit; the hover of a planned stage says how late it was entered."""
+    if periods.empty or initiatives.empty:
+        return empty_figure()
+    labels = initiatives.assign(label=initiatives.apply(_label, axis=1))
+    df = periods.merge(labels[["initiative_id", "label", "business_unit"]], on="initiative_id")
+    fig = base_figure(height=110 + 30 * len(labels), barmode="group", bargap=0.3, bargroupgap=0.0)
+    for stage in STAGE_COLORS:
+        for kind in ("planned", "actual"):
+            if ((df["stage"] == stage) & (df["kind"] == kind)).any():
+                fig.add_trace(_bars(df, stage, kind))
+    fig.update_layout(margin={"t": 40}, showlegend=False)  # colours: stages, as in the matrix
+    fig.update_xaxes(type="date", title=None, side="top")
+    order = [list(labels["business_unit"]), list(labels["label"])]
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=order, title=None)
+    if as_of:
+        fig.add_vline(x=as_of, line={"dash": "dot", "color": "#52606D"})
+    return fig
+
+
+def _jitter(initiative_id: str) -> float:
+    """A stable offset in [-0.2, 0.2] so initiatives of one impact level do not overlap."""
+    return (zlib.crc32(initiative_id.encode()) % 1000) / 2500 - 0.2
+
+
+def _bubbles(group: pd.DataFrame, stage: str, biggest: float, currency: str) -> go.Scatter:
+    costs = [format_money(c, currency) for c in group["total_cost"]]
+    return go.Scatter(
+        x=group["readiness"],
+        y=group["impact"],
+        mode="markers",
+        name=stage,
+        marker={
+            "size": group["total_cost"].clip(lower=0),
+            "sizemode": "area",
+            "sizeref": 2.0 * biggest / 45**2,
+            "sizemin": 5,
+            "color": stage_color(stage),
+            "line": {"color": "white", "width": 1},
+            "opacity": 0.85,
+        },
+        customdata=list(zip(group["initiative_id"], group["name"], costs, strict=True)),
+        hovertemplate="%{customdata[1]} (%{customdata[0]})<br>readiness %{x:.1f}, cost "
+        "%{customdata[2]}<br>Click to open<extra></extra>",
+    )
+
+
+def priority_matrix(rows: pd.DataFrame, currency: str) -> go.Figure:
+    """Strategic impact vs readiness score; bubble size = cost over the window, colour =
+    stage. A click on a bubble opens the initiative."""
+    if rows.empty:
+        return empty_figure()
+    df = rows.assign(
+        impact=rows["strategic_impact"] + rows["initiative_id"].map(_jitter),
+        readiness=rows["readiness_score"].fillna(0),
+        stage_name=rows["stage"].fillna(NO_STAGE),
+    )
+    biggest = max(float(df["total_cost"].max()), 1.0)
+    fig = base_figure(xaxis={"title": "Readiness score (0-5)", "range": [-0.2, 5.2]})
+    fig.update_yaxes(title="Strategic impact (1-5)", range=[0.5, 5.5], dtick=1)
+    for stage in [*STAGE_COLORS, NO_STAGE]:
+        group = df[df["stage_name"] == stage]
+        if not group.empty:
+            fig.add_trace(_bubbles(group, stage, biggest, currency))
+    fig.add_vline(x=3, line={"dash": "dot", "color": "#9AA5B1"})
+    return fig
+
+
+def gate_blockers(df: pd.DataFrame) -> go.Figure:
+    """How many initiatives each readiness dimension blocks at the stage gate."""
+    if df.empty or df["initiatives"].sum() == 0:
+        return empty_figure()
+    colors = [GOOD if d == READY else BAD for d in df["dimension"]]
+    top = int(df["initiatives"].max())
+    axis = {"title": "Initiatives", "dtick": 1 if top < 10 else None, "range": [0, top * 1.15]}
+    fig = base_figure(xaxis=axis, showlegend=False)
+    fig.add_trace(
+        go.Bar(
+            y=df["dimension"],
+            x=df["initiatives"],
+            orientation="h",
+            marker_color=colors,
+            text=df["initiatives"],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x} initiatives<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title=None)
+    return fig

@@ -1,0 +1,164 @@
+"""The page filters: parsed from the URL query string, validated, and written back to it.
+
+A link such as `/?business_unit=Finance&business_unit=HR&stage=Experimentation&as_of=2026-03`
+reproduces a view. Bad values never raise: each is dropped with a notice the page shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, quote, urlencode
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from etl.contracts import STAGE_ORDER
+from etl.contracts.entities import Status
+from etl.metrics import Filters
+from etl.period import Period, PeriodError, month_text, resolve_period
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+PARAMS = {
+    "business_unit": "business_units",
+    "stage": "stages",
+    "status": "statuses",
+    "from": "from_",
+    "to": "to",
+    "as_of": "as_of",
+}
+"""URL parameter -> field. Repeat a parameter for several values (values are OR-ed)."""
+
+
+def _canonical(value: str, choices: tuple[str, ...], what: str) -> str:
+    by_lower = {c.lower(): c for c in choices}
+    key = value.strip().lower()
+    if key not in by_lower:
+        raise ValueError(f"{what} must be one of {', '.join(choices)}")
+    return by_lower[key]
+
+
+class PageFilters(BaseModel):
+    """The filters of every page; hashable, so it keys the query cache."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    business_units: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    from_: str | None = None
+    to: str | None = None
+    as_of: str | None = None
+
+    @field_validator("from_", "to", "as_of")
+    @classmethod
+    def _month(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(MONTH_PATTERN, value.strip()):
+            raise ValueError("not a month; write it as YYYY-MM, e.g. 2026-03")
+        return value.strip() if value else None
+
+    @field_validator("business_units")
+    @classmethod
+    def _units(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(dict.fromkeys(v.strip() for v in values))
+        if any(not v or len(v) > 200 for v in cleaned):
+            raise ValueError("a business unit must be 1 to 200 characters")
+        return cleaned
+
+    @field_validator("stages")
+    @classmethod
+    def _stages(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(_canonical(v, STAGE_ORDER, "stage") for v in values))
+
+    @field_validator("statuses")
+    @classmethod
+    def _statuses(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(_canonical(v, STATUSES, "status") for v in values))
+
+    def to_metrics(self) -> Filters:
+        """The same selection as `scaleboard metrics` options."""
+        return Filters(
+            as_of=self.as_of,
+            from_=self.from_,
+            to=self.to,
+            business_units=self.business_units,
+            stages=self.stages,
+            statuses=self.statuses,
+        )
+
+    def with_period(self, period: Period) -> PageFilters:
+        """The same selection over another window (e.g. `Period.previous()`)."""
+        return self.model_copy(
+            update={
+                "as_of": month_text(period.as_of),
+                "from_": month_text(period.window_from),
+                "to": month_text(period.window_to),
+            }
+        )
+
+    def toggle_stage(self, stage: str) -> PageFilters:
+        """Filters by `stage` alone, or clears the stage filter when it is that already."""
+        stages = () if self.stages == (stage,) else (stage,)
+        return self.model_copy(update={"stages": stages})
+
+
+@dataclass(frozen=True)
+class ParsedFilters:
+    filters: PageFilters
+    notices: tuple[str, ...] = field(default=())
+
+
+def _valid_value(name: str, value: str) -> str | None:
+    """The reason one URL value is bad, or None when PageFilters accepts it."""
+    key = PARAMS[name]
+    raw = (value,) if key in ("business_units", "stages", "statuses") else value
+    try:
+        PageFilters.model_validate({key: raw})
+    except ValidationError as exc:
+        return exc.errors()[0]["msg"].removeprefix("Value error, ")
+    return None
+
+
+def parse_search(search: str | None) -> ParsedFilters:
+    """The filters of a query string (`?a=1&b=2`); every bad value dropped with a notice."""
+    raw = parse_qs((search or "").removeprefix("?"), keep_blank_values=True)
+    values: dict[str, list[str]] = {}
+    notices: list[str] = []
+    for name, given in raw.items():
+        if name not in PARAMS:
+            notices.append(f"Ignored the unknown parameter {name!r}.")
+            continue
+        for value in given:
+            reason = _valid_value(name, value)
+            if reason:
+                notices.append(f"Ignored {name}={value!r}: {reason}.")
+            else:
+                values.setdefault(PARAMS[name], []).append(value)
+    data: dict[str, object] = {}
+    for key, kept in values.items():
+        multi = key in ("business_units", "stages", "statuses")
+        data[key] = tuple(kept) if multi else kept[-1]
+    return ParsedFilters(PageFilters.model_validate(data), tuple(notices))
+
+
+def check_window(filters: PageFilters, latest: dt.date | None) -> ParsedFilters:
+    """Drops a window start that falls after its end (which may depend on the data)."""
+    try:
+        resolve_period(filters.as_of, filters.from_, filters.to, latest)
+    except PeriodError as exc:
+        fixed = filters.model_copy(update={"from_": None})
+        return ParsedFilters(fixed, (f"Ignored from={filters.from_}: {exc}.",))
+    return ParsedFilters(filters)
+
+
+def to_search(filters: PageFilters) -> str:
+    """The query string of the filters (`?business_unit=Finance&stage=...`), or ``."""
+    pairs: list[tuple[str, str]] = []
+    for name, key in PARAMS.items():
+        value = getattr(filters, key)
+        if isinstance(value, tuple):
+            pairs.extend((name, v) for v in value)
+        elif value:
+            pairs.append((name, value))
+    return "?" + urlencode(pairs, quote_via=quote) if pairs else ""

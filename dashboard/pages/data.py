@@ -1,0 +1,68 @@
+"""`/data`: is the data behind these numbers fresh and complete?"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, html
+
+from dashboard.components import graph_card
+from dashboard.components.tables import grid
+from dashboard.db import Database
+from dashboard.views.data import data
+
+PATH = "/data"
+TITLE = "Data"
+
+
+COVERAGE_HELP = "Share of started initiatives with figures for the month."
+
+
+def _card(title: str, grid_id: str, **grid_options: Any) -> dbc.Card:
+    """A titled card with one grid; the title's id is `<grid id>-title`."""
+    header = dbc.CardHeader(html.Span(title, id=f"{grid_id}-title", className="fw-semibold"))
+    body = dbc.CardBody(grid(grid_id, **grid_options), className="p-2")
+    return dbc.Card([header, body], className="h-100 shadow-sm mb-2")
+
+
+def layout() -> html.Div:
+    freshness = _card("Freshness and row counts per entity", "data-freshness", height=470, fit=True)
+    coverage = graph_card("Reporting coverage", "data-coverage", COVERAGE_HELP, height=410)
+    return html.Div(
+        [
+            html.H1("Data", className="h3 mb-0"),
+            html.P(id="data-window", className="text-muted small mb-2"),
+            html.Div(id="data-empty"),
+            dbc.Row(
+                [
+                    dbc.Col(freshness, lg=7, className="mb-2"),
+                    dbc.Col(coverage, lg=5, className="mb-2"),
+                ],
+                className="g-2",
+            ),
+            _card("Load history", "data-load-history", height=300),
+            _card(
+                "Rejected rows", "data-rejects", height=380, export_name="scaleboard-rejects.csv"
+            ),
+        ]
+    )
+
+
+def register(app: Dash, data_source: Database) -> None:
+    @app.callback(
+        Output("data-window", "children"),
+        Output("data-empty", "children"),
+        Output("data-freshness", "columnDefs"),
+        Output("data-freshness", "rowData"),
+        Output("data-coverage", "figure"),
+        Output("data-load-history", "columnDefs"),
+        Output("data-load-history", "rowData"),
+        Output("data-rejects-title", "children"),
+        Output("data-rejects", "columnDefs"),
+        Output("data-rejects", "rowData"),
+        Input("app-location", "search"),
+    )
+    def update_data(search: str | None) -> tuple[object, ...]:
+        with data_source.reader() as reader:
+            return data(reader, search)

@@ -1,0 +1,81 @@
+"""`/roadmap`: which initiatives do we push to the next stage, and what blocks them?"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, html
+
+from dashboard.components import graph_card, row
+from dashboard.components.tables import grid
+from dashboard.db import Database
+from dashboard.views.roadmap import clicked_initiative, roadmap
+
+PATH = "/roadmap"
+TITLE = "Roadmap"
+MATRIX_HELP = "Strategic impact vs readiness; size = cost over the window; click to open."
+BLOCKERS_HELP = "Initiatives (not retired) held at the stage gate by each readiness dimension."
+TIMELINE_HELP = "Actual stage periods (filled) against the plan (outlined); colour = stage."
+
+
+def layout() -> html.Div:
+    export = dbc.Button(
+        "Export CSV", id="roadmap-export", size="sm", color="secondary", outline=True
+    )
+    title = html.Span("Initiatives", className="fw-semibold me-auto")
+    table = dbc.Card(
+        [
+            dbc.CardHeader([title, export], className="d-flex align-items-center"),
+            dbc.CardBody(grid("roadmap-table", 520, "scaleboard-roadmap.csv"), className="p-2"),
+        ],
+        className="shadow-sm",
+    )
+    return html.Div(
+        [
+            html.H1("Roadmap", className="h3 mb-0"),
+            html.P(id="roadmap-window", className="text-muted small mb-2"),
+            html.Div(id="roadmap-empty"),
+            row(
+                (graph_card("Prioritisation", "roadmap-priority-matrix", MATRIX_HELP, 400), 7),
+                (graph_card("Gate blockers", "roadmap-gate-blockers", BLOCKERS_HELP, 400), 5),
+            ),
+            html.Div(id="roadmap-timeline-notice"),
+            html.Div(
+                graph_card("Timeline", "roadmap-timeline", TIMELINE_HELP, 600), className="mb-2"
+            ),
+            table,
+        ]
+    )
+
+
+def register(app: Dash, data: Database) -> None:
+    @app.callback(
+        Output("roadmap-window", "children"),
+        Output("roadmap-empty", "children"),
+        Output("roadmap-timeline-notice", "children"),
+        Output("roadmap-timeline", "figure"),
+        Output("roadmap-timeline", "style"),
+        Output("roadmap-priority-matrix", "figure"),
+        Output("roadmap-gate-blockers", "figure"),
+        Output("roadmap-table", "columnDefs"),
+        Output("roadmap-table", "rowData"),
+        Input("app-location", "search"),
+    )
+    def update_roadmap(search: str | None) -> tuple[object, ...]:
+        with data.reader() as reader:
+            return roadmap(reader, search)
+
+    app.callback(
+        Output("app-location", "pathname", allow_duplicate=True),
+        Input("roadmap-priority-matrix", "clickData"),
+        prevent_initial_call=True,
+    )(clicked_initiative)
+    app.callback(
+        Output("roadmap-table", "exportDataAsCsv"),
+        Input("roadmap-export", "n_clicks"),
+        prevent_initial_call=True,
+    )(export_table)
+
+
+def export_table(n_clicks: int | None) -> bool:
+    """A click on `Export CSV` makes the grid download its rows (as filtered and sorted)."""
+    return bool(n_clicks)

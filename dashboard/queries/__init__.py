@@ -1,0 +1,56 @@
+"""Pure queries: `fn(con, selection) -> DataFrame`, values bound with `?`, marts only.
+
+`Selection` carries the set S and the period of one `compute_metrics` result, so every
+figure of a page covers exactly the initiatives and months its KPIs cover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from etl.period import last_day, parse_month
+
+
+@dataclass(frozen=True)
+class Selection:
+    """S (sorted initiative ids) and the period of a `compute_metrics` result."""
+
+    initiative_ids: tuple[str, ...]
+    as_of: dt.date | None
+    window_from: dt.date | None
+    window_to: dt.date | None
+
+    @classmethod
+    def from_metrics(cls, metrics: dict[str, Any]) -> Selection:
+        window = metrics.get("window") or {}
+        as_of, start, end = metrics.get("as_of"), window.get("from"), window.get("to")
+        return cls(
+            tuple(i["initiative_id"] for i in metrics.get("initiatives", [])),
+            parse_month(as_of, "as_of") if as_of else None,
+            parse_month(start, "from") if start else None,
+            parse_month(end, "to") if end else None,
+        )
+
+    @property
+    def as_of_date(self) -> dt.date | None:
+        return last_day(self.as_of) if self.as_of else None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.initiative_ids or self.as_of is None
+
+    def window_params(self) -> list[Any]:
+        """[ids, window_from, window_to]: the parameters of a window query."""
+        return [list(self.initiative_ids), self.window_from, self.window_to]
+
+
+def frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> pd.DataFrame:
+    """The rows of one bound query as a DataFrame."""
+    return con.execute(sql, params or []).df()

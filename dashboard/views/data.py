@@ -1,0 +1,91 @@
+"""The data view: is the data behind these numbers fresh and complete?"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from dashboard.components.tables import number, records, text
+from dashboard.db import Reader
+from dashboard.figures import data as fig
+from dashboard.queries import Selection
+from dashboard.queries import data as q
+from dashboard.views.portfolio import empty_state, window_label
+from dashboard.views.shell import page_filters
+
+FRESHNESS_COLUMNS = [
+    text("entity", "Entity"),
+    number("row_count", "Rows (selected initiatives)"),
+    text("latest", "Latest month or date"),
+    text("last_loaded_at", "Last loaded (UTC)", minWidth=170),
+    number("last_load_id", "Load"),
+]
+LOAD_COLUMNS = [
+    number("load_id", "Load"),
+    text("started_at", "Started (UTC)"),
+    text("finished_at", "Finished (UTC)"),
+    text("status", "Status"),
+    number("rows_read", "Read"),
+    number("rows_loaded", "Loaded"),
+    number("rows_rejected", "Rejected"),
+    number("rows_skipped", "Skipped"),
+    text("files", "Files", minWidth=300),
+]
+REJECT_COLUMNS = [
+    number("load_id", "Load"),
+    text("source_file", "File"),
+    text("entity", "Entity"),
+    number("row_number", "Row"),
+    text("column_name", "Column"),
+    text("value", "Value"),
+    text("reason", "Reason", minWidth=400),
+]
+
+
+def _times(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Timestamps as `YYYY-MM-DD HH:MM:SS` in UTC, dates as `YYYY-MM-DD`."""
+    out = df.copy()
+    for column in columns:
+        stamps = pd.to_datetime(out[column], utc=True)
+        out[column] = stamps.dt.strftime("%Y-%m-%d %H:%M:%S").where(stamps.notna(), None)
+    return out
+
+
+def freshness_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
+    shown = _times(df, "last_loaded_at")
+    monthly = shown["entity"].isin(["adoption", "costs", "outcomes", "fx_rates", "usage_events"])
+    latest = pd.to_datetime(shown["latest"])
+    shown["latest"] = (
+        latest.dt.strftime("%Y-%m-%d")
+        .where(~monthly, latest.dt.strftime("%Y-%m"))
+        .where(latest.notna(), None)
+    )
+    return records(shown)
+
+
+def rejects_title(shown: int, total: int) -> str:
+    if total == 0:
+        return "Rejected rows: none"
+    more = f", the {shown} of the newest loads shown" if total > shown else ""
+    return f"Rejected rows: {total}{more}"
+
+
+def data(reader: Reader, search: str | None) -> tuple[Any, ...]:
+    """Every output of the data page for a query string."""
+    parsed = page_filters(reader, search)
+    metrics = reader.metrics(parsed.filters)
+    sel = Selection.from_metrics(metrics)
+    rejects = reader.fetch(q.rejects)
+    return (
+        window_label(metrics),
+        empty_state(metrics),
+        FRESHNESS_COLUMNS,
+        freshness_rows(reader.fetch(q.entity_freshness, sel)),
+        fig.coverage(reader.fetch(q.coverage, sel)),
+        LOAD_COLUMNS,
+        records(_times(reader.fetch(q.load_history), "started_at", "finished_at")),
+        rejects_title(len(rejects), reader.fetch(q.reject_count)),
+        REJECT_COLUMNS,
+        records(rejects),
+    )

@@ -1,0 +1,128 @@
+"""The frame's views: the filter controls from the URL and back, the freshness badge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from dash import html
+from dash.development.base_component import Component
+
+from dashboard.components import notice
+from dashboard.components.shell import NAV, month_options
+from dashboard.db import Reader
+from dashboard.filters import PageFilters, ParsedFilters, check_window, parse_search, to_search
+from dashboard.queries import shell as q
+from etl.period import parse_month
+
+
+def freshness(reader: Reader) -> dict[str, Any]:
+    """latest_month, last_load_at, load_id: each None when there is none."""
+    row = reader.fetch(q.freshness).iloc[0].to_dict()
+    return {str(k): None if v is None or v is pd.NaT or pd.isna(v) else v for k, v in row.items()}
+
+
+def page_filters(reader: Reader, search: str | None) -> ParsedFilters:
+    """The valid filters of a query string, with a notice for every value dropped."""
+    parsed = parse_search(search)
+    latest = freshness(reader)["latest_month"]
+    checked = check_window(parsed.filters, parse_month(latest, "latest") if latest else None)
+    return ParsedFilters(checked.filters, parsed.notices + checked.notices)
+
+
+def notices(parsed: ParsedFilters) -> list[Component]:
+    if not parsed.notices:
+        return []
+    items = [html.Li(text) for text in parsed.notices]
+    return [
+        notice(
+            [
+                html.Div("Some filters in the link were not applied:"),
+                html.Ul(items, className="mb-0"),
+            ],
+            id="app-notice-filters",
+            dismissable=True,
+        )
+    ]
+
+
+def controls_from_url(reader: Reader, search: str | None) -> tuple[Any, ...]:
+    """(values and options of the filter controls, notices) for a query string."""
+    parsed = page_filters(reader, search)
+    f = parsed.filters
+    units = reader.fetch(q.business_units)["business_unit"].tolist()
+    units += [u for u in f.business_units if u not in units]
+    chosen = [
+        m for m in (f.from_, f.to, f.as_of) if m
+    ]  # kept as options, or the control drops them
+    months = month_options(sorted({*reader.fetch(q.data_months)["month"].tolist(), *chosen}))
+    return (
+        list(f.business_units),
+        units,
+        list(f.stages),
+        list(f.statuses),
+        f.from_,
+        months,
+        f.to,
+        months,
+        f.as_of,
+        months,
+        notices(parsed),
+    )
+
+
+def url_from_controls(
+    units: list[str] | None,
+    stages: list[str] | None,
+    statuses: list[str] | None,
+    from_: str | None,
+    to: str | None,
+    as_of: str | None,
+) -> str:
+    """The query string for the filter controls' values."""
+    filters = PageFilters(
+        business_units=tuple(units or ()),
+        stages=tuple(stages or ()),
+        statuses=tuple(statuses or ()),
+        from_=from_,
+        to=to,
+        as_of=as_of,
+    )
+    return to_search(filters)
+
+
+def _loaded_at(value: Any) -> str:
+    if value is None:
+        return "no load yet"
+    return f"loaded {pd.Timestamp(value).tz_convert('UTC'):%Y-%m-%d %H:%M} UTC"
+
+
+def freshness_badge(reader: Reader, search: str | None) -> list[Component]:
+    """`As of 2026-10 · loaded 2026-11-26 05:22 UTC`: the view's as-of month, the last load."""
+    f = parse_search(search).filters
+    row = freshness(reader)
+    as_of = f.as_of or f.to or row["latest_month"] or "no data"
+    tip = (
+        f"Latest month with data: {row['latest_month'] or 'none'}; load {row['load_id'] or 'none'}"
+    )
+    return [
+        html.Span(
+            f"As of {as_of}",
+            id="app-freshness-as-of",
+            className="badge text-bg-light me-1",
+            title=tip,
+        ),
+        html.Span(
+            _loaded_at(row["last_load_at"]),
+            id="app-freshness-loaded",
+            className="badge text-bg-secondary",
+            title=tip,
+        ),
+    ]
+
+
+def nav_state(pathname: str | None, search: str | None) -> tuple[Any, ...]:
+    """(href of each nav link keeping the filters, which is active, the reset link)."""
+    hrefs = [f"{href}{search or ''}" for _, href, _ in NAV]
+    active = [(pathname or "/") == href for _, href, _ in NAV]
+    return (*hrefs, *active, pathname or "/")

@@ -1,0 +1,122 @@
+"""The app through Flask's test client: every page answers, every callback fires."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dash import Dash
+from dash._utils import split_callback_id
+
+from dashboard.app import create_app
+from etl.config import Settings
+
+SEARCHES = ("", "?business_unit=Finance&stage=Operationalization", "?stage=Nope&from=2030-01&x=1")
+VALUES: dict[str, Any] = {
+    "app-location.pathname": "/",
+    "initiative-id.data": "AI-0001",
+    "portfolio-maturity-funnel.clickData": {"points": [{"y": "Experimentation", "x": 16}]},
+    "roadmap-priority-matrix.clickData": {"points": [{"customdata": ["AI-0002", "x", "$1"]}]},
+    "roadmap-export.n_clicks": 1,
+    "app-filter-business-unit.value": ["Finance", "HR"],
+    "app-filter-stage.value": ["Experimentation"],
+    "app-filter-as-of.value": "2026-03",
+}
+
+
+@pytest.fixture(scope="module")
+def app(sample_db: Path) -> Dash:
+    return create_app(sample_db, Settings())
+
+
+def _payload(key: str, spec: dict[str, Any], search: str, trigger: int = 0) -> dict[str, Any]:
+    def value(dep: dict[str, str]) -> Any:
+        name = f"{dep['id']}.{dep['property']}"
+        return search if name == "app-location.search" else VALUES.get(name)
+
+    inputs = [{**dep, "value": value(dep)} for dep in spec["inputs"]]
+    state = [{**dep, "value": value(dep)} for dep in spec["state"]]
+    return {
+        "output": key,
+        "outputs": split_callback_id(key),
+        "inputs": inputs,
+        "state": state,
+        "changedPropIds": [f"{inputs[trigger]['id']}.{inputs[trigger]['property']}"],
+    }
+
+
+@pytest.mark.parametrize("path", ["/", "/roadmap", "/data", "/initiatives/AI-0001"])
+def test_every_page_answers(app: Dash, path: str) -> None:
+    response = app.server.test_client().get(path)
+    assert response.status_code == 200
+    assert b"Scaleboard" in response.data
+
+
+@pytest.mark.parametrize("path", ["/nowhere", "/initiatives/NOPE"])
+def test_an_unknown_page_answers_404_and_still_renders(app: Dash, path: str) -> None:
+    response = app.server.test_client().get(path)
+    assert response.status_code == 404
+    assert b"_dash-renderer" in response.data or b"dash_renderer" in response.data
+
+
+def test_the_layout_and_dependencies_are_served(app: Dash) -> None:
+    client = app.server.test_client()
+    assert client.get("/_dash-layout").status_code == 200
+    assert len(client.get("/_dash-dependencies").json) >= len(app.callback_map)
+    with client.get("/assets/00-bootstrap.min.css") as css:  # a file response: close it
+        assert css.status_code == 200
+
+
+@pytest.mark.parametrize("search", SEARCHES)
+def test_every_callback_fires_without_error(app: Dash, search: str) -> None:
+    client = app.server.test_client()
+    assert len(app.callback_map) >= 10
+    for key, spec in app.callback_map.items():
+        for trigger in range(len(spec["inputs"])):  # each input in turn changed
+            payload = _payload(key, spec, search, trigger)
+            response = client.post("/_dash-update-component", json=payload)
+            assert response.status_code in (200, 204), (key, response.data[:500])
+            if response.status_code == 200:
+                body = json.loads(response.data)
+                assert "app-error" not in body.get("sideUpdate", {}), key
+
+
+def test_a_failing_callback_shows_a_message_instead_of_an_error(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.pages import portfolio
+
+    def broken(*_: object) -> tuple[object, ...]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(portfolio, "portfolio", broken)
+    app = create_app(sample_db, Settings())
+    key = next(k for k in app.callback_map if "portfolio-kpis" in k)
+    response = app.server.test_client().post(
+        "/_dash-update-component", json=_payload(key, app.callback_map[key], "")
+    )
+    assert response.status_code == 200
+    body = json.loads(response.data)
+    assert "Something went wrong" in json.dumps(body["sideUpdate"]["app-error"])
+
+
+def test_two_apps_live_side_by_side(sample_db: Path, tiny_db: Path) -> None:
+    first, second = create_app(sample_db, Settings()), create_app(tiny_db, Settings())
+    assert first.server.test_client().get("/initiatives/AI-0001").status_code == 200
+    assert second.server.test_client().get("/initiatives/AI-0001").status_code == 404
+    assert second.server.test_client().get("/initiatives/a").status_code == 200
+
+
+def test_an_unreadable_database_shows_a_message_not_a_trace(tmp_path: Path) -> None:
+    db = tmp_path / "broken.duckdb"
+    db.write_bytes(b"not a database")
+    app = create_app(db, Settings())
+    client = app.server.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get("/initiatives/a").status_code == 200  # cannot tell: not a 500
+    key = next(k for k in app.callback_map if "portfolio-kpis" in k)
+    response = client.post("/_dash-update-component", json=_payload(key, app.callback_map[key], ""))
+    assert response.status_code == 200
+    assert "The data cannot be read" in json.dumps(json.loads(response.data)["sideUpdate"])

@@ -1,0 +1,83 @@
+"""The portfolio page's callback, called directly: every output for a query string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import no_update
+
+from dashboard.db import Reader
+from dashboard.filters import PageFilters
+from dashboard.formatting import format_money, format_percent
+from dashboard.kpis import KPIS
+from dashboard.views.portfolio import clicked_stage, portfolio, stage_search
+from tests.dashboard.layout_tools import find, hrefs, text
+
+SEARCH = "?as_of=2026-03&from=2025-04&to=2026-03"
+
+
+def _kpi_texts(cards: Any) -> dict[str, str]:
+    return {k.key: text(find(cards, k.element_id)) for k in KPIS}
+
+
+def test_kpi_cards_show_the_metrics_formatted(reader: Reader) -> None:
+    outputs = portfolio(reader, SEARCH)
+    metrics = reader.metrics(PageFilters(as_of="2026-03", from_="2025-04", to="2026-03"))
+    assert outputs[0] == "As of 2026-03, window 2025-04 to 2026-03, in USD"
+    assert _kpi_texts(outputs[2]) == {
+        "adoption_rate": format_percent(metrics["adoption_rate"]),
+        "outcomes_at_scale": format_money(metrics["outcomes_at_scale"], "USD"),
+        "cost_per_insight": format_money(metrics["cost_per_insight"], "USD"),
+        "roi": format_percent(metrics["roi"]),
+        "pilot_to_production_rate": format_percent(metrics["pilot_to_production_rate"]),
+    }
+    assert _kpi_texts(outputs[2]) == {
+        "adoption_rate": "30.5%",
+        "outcomes_at_scale": "$400K",
+        "cost_per_insight": "$3.91",
+        "roi": "162.0%",
+        "pilot_to_production_rate": "66.7%",
+    }
+
+
+def test_changes_compare_with_the_previous_window(reader: Reader) -> None:
+    cards = portfolio(reader, SEARCH)[2]
+    assert text(find(cards, "kpi-roi-change")) == "▲ +262.0 pp vs 2024-04 to 2025-03"
+    assert text(find(cards, "kpi-cost-per-insight-change")).startswith("—")  # no insights before
+    assert "no insights in the window 2024-04 to 2025-03" in str(cards)
+
+
+def test_figures_and_alerts_follow_the_filters(reader: Reader) -> None:
+    outputs = portfolio(reader, "?business_unit=Legal")
+    funnel = outputs[3]
+    assert list(funnel.data[0].x) == [1, 0, 0, 0]
+    alerts = outputs[8]
+    assert hrefs(alerts) == [
+        "/initiatives/b?business_unit=Legal",
+        "/initiatives/b?business_unit=Legal",
+    ]
+    assert "Unallocated spend" in text(outputs[7])
+
+
+def test_no_match_shows_the_empty_state(reader: Reader) -> None:
+    outputs = portfolio(reader, "?business_unit=Nobody")
+    assert "No data for these filters" in text(outputs[1])
+    assert text(find(outputs[2], "kpi-roi")) == "—"
+    assert "No initiatives" in str(outputs[3].layout.annotations[0].text)
+
+
+def test_bad_filters_never_fail(reader: Reader) -> None:
+    outputs = portfolio(reader, "?stage=Nope&as_of=13-2026&from=2027-01&colour=red")
+    assert text(find(outputs[2], "kpi-adoption-rate")) == "30.5%"
+
+
+def test_a_click_on_a_funnel_stage_filters_by_it() -> None:
+    click = {"points": [{"y": "Operationalization", "x": 1}]}
+    assert clicked_stage(click) == "Operationalization"
+    assert (
+        stage_search(click, "?business_unit=Finance")
+        == "?business_unit=Finance&stage=Operationalization"
+    )
+    assert stage_search(click, "?stage=Operationalization") == ""
+    assert stage_search({"points": [{"y": "Nope"}]}, "") is no_update
+    assert stage_search(None, "") is no_update

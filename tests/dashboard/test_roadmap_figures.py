@@ -1,0 +1,69 @@
+"""Roadmap figures: the timeline, the prioritisation matrix and the gate blockers."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from dashboard.db import Reader
+from dashboard.figures import is_empty_figure
+from dashboard.figures import roadmap as fig
+from dashboard.filters import PageFilters
+from dashboard.queries import Selection
+from dashboard.queries import roadmap as q
+
+
+def _data(reader: Reader, filters: PageFilters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    metrics = reader.metrics(filters)
+    sel = Selection.from_metrics(metrics)
+    rows = q.initiative_rows(metrics, reader.fetch(q.attributes, sel))
+    return rows, reader.fetch(q.stage_periods, sel, tuple(rows["initiative_id"]))
+
+
+def test_the_timeline_draws_actual_over_planned_periods(
+    reader: Reader, window_filters: PageFilters
+) -> None:
+    rows, periods = _data(reader, window_filters)
+    figure = fig.timeline(periods, rows, "2026-03-31")
+    kinds = {(t.name, t.offsetgroup) for t in figure.data}
+    assert ("Operationalization", "actual") in kinds
+    assert ("Standardization", "planned") in kinds
+    planned = next(
+        t for t in figure.data if t.name == "Operationalization" and t.offsetgroup == "planned"
+    )
+    assert planned.marker.color == "rgba(0,0,0,0)"  # outlined
+    notes = [c[2] for c in planned.customdata]
+    assert "(entered 70 days late)" in notes
+    assert figure.layout.height == 110 + 30 * 3
+    assert list(figure.layout.yaxis.categoryarray[0]) == ["Finance", "Legal", "Finance"]
+
+
+def test_slip_texts() -> None:
+    assert fig.slip_text(5) == "entered 5 days late"
+    assert fig.slip_text(0) == "entered on time"
+    assert fig.slip_text(-3) == "entered 3 days early"
+    assert fig.slip_text(math.nan) == "not due yet"
+
+
+def test_the_matrix_has_one_bubble_per_initiative_by_stage(
+    reader: Reader, window_filters: PageFilters
+) -> None:
+    rows, _ = _data(reader, window_filters)
+    figure = fig.priority_matrix(rows, "USD")
+    ids = {c[0]: t.name for t in figure.data for c in t.customdata}
+    assert ids == {"a": "Operationalization", "b": "Experimentation", "c": "Standardization"}
+    assert all(abs(y - round(y)) <= 0.2 for t in figure.data for y in t.y)
+
+
+def test_gate_blockers_colour_ready_apart() -> None:
+    df = pd.DataFrame({"dimension": ["mlops", q.READY], "initiatives": [2, 1]})
+    (trace,) = fig.gate_blockers(df).data
+    assert list(trace.x) == [2, 1]
+    assert trace.marker.color[0] != trace.marker.color[1]
+
+
+def test_empty_frames_give_the_empty_state() -> None:
+    assert is_empty_figure(fig.timeline(pd.DataFrame(), pd.DataFrame(), None))
+    assert is_empty_figure(fig.priority_matrix(pd.DataFrame(), "USD"))
+    assert is_empty_figure(fig.gate_blockers(pd.DataFrame({"dimension": [], "initiatives": []})))

@@ -1,0 +1,81 @@
+"""Roadmap queries: attributes, actual and planned stage periods with slips, top N."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.db import Reader
+from dashboard.filters import PageFilters
+from dashboard.queries import Selection
+from dashboard.queries import roadmap as q
+
+
+def _rows(reader: Reader, filters: PageFilters) -> pd.DataFrame:
+    metrics = reader.metrics(filters)
+    return q.initiative_rows(metrics, reader.fetch(q.attributes, Selection.from_metrics(metrics)))
+
+
+def test_initiative_rows_add_strategic_impact_to_the_metrics_entries(
+    reader: Reader, window_filters: PageFilters
+) -> None:
+    rows = _rows(reader, window_filters).set_index("initiative_id")
+    assert list(rows.index) == ["a", "b", "c"]
+    assert list(rows["strategic_impact"]) == [5, 3, 1]
+    assert rows.loc["a", "gate_blockers"] == ["mlops"]
+    assert rows.loc["a", "business_case_at_risk"]
+
+
+def test_stage_periods_run_to_the_next_entry_or_the_as_of_date(
+    reader: Reader, selection: Selection
+) -> None:
+    df = reader.fetch(q.stage_periods, selection, ("a",))
+    actual = df[df["kind"] == "actual"]
+    assert [
+        (r.stage, str(r.start_on)[:10], str(r.end_on)[:10], r.is_current)
+        for r in actual.itertuples()
+    ] == [
+        ("Experimentation", "2024-06-01", "2025-01-10", False),
+        ("Operationalization", "2025-01-10", "2026-03-31", True),
+    ]
+
+
+def test_a_planned_stage_slips_by_its_entry_minus_its_planned_start(
+    reader: Reader, selection: Selection
+) -> None:
+    df = reader.fetch(q.stage_periods, selection, ("a", "b"))
+    planned = df[df["kind"] == "planned"].set_index(["initiative_id", "stage"])["slip_days"]
+    assert planned[("a", "Experimentation")] == 0
+    assert planned[("a", "Operationalization")] == 70  # entered 2025-01-10, planned 2024-11-01
+    assert (
+        planned[("a", "Standardization")] == 273
+    )  # not entered; planned 2025-07-01, as of 2026-03-31
+    assert pd.isna(planned[("b", "Operationalization")])  # planned after the as-of date
+
+
+def test_the_timeline_takes_the_highest_strategic_impact_grouped_by_unit(
+    reader: Reader, window_filters: PageFilters
+) -> None:
+    rows = _rows(reader, window_filters)
+    top = q.top_by_impact(rows, 2)
+    assert list(top["initiative_id"]) == ["a", "b"]  # Finance, then Legal
+    assert q.top_by_impact(rows.iloc[:0], 2).empty
+
+
+def test_gate_blocker_counts_leave_retired_initiatives_out(
+    reader: Reader, window_filters: PageFilters
+) -> None:
+    counts = q.gate_blocker_counts(_rows(reader, window_filters)).set_index("dimension")[
+        "initiatives"
+    ]
+    assert counts["mlops"] == 2  # a and b; c is retired
+    assert counts["data"] == 1  # b scored 1
+    assert counts[q.READY] == 0
+    assert q.gate_blocker_counts(pd.DataFrame()).empty
+
+
+def test_an_empty_selection_has_no_periods(reader: Reader) -> None:
+    sel = Selection.from_metrics(reader.metrics(PageFilters(business_units=("Nobody",))))
+    assert reader.fetch(q.stage_periods, sel, ()).empty
+    assert q.initiative_rows(
+        reader.metrics(PageFilters(business_units=("Nobody",))), pd.DataFrame()
+    ).empty

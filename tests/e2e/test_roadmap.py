@@ -1,0 +1,64 @@
+"""The roadmap page in a real browser."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Console, settle
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+
+def test_roadmap001_table_lists_every_initiative_and_filters(
+    page: Page, server: str, console: Console
+) -> None:
+    page.goto(server + "/roadmap")
+    settle(page)
+    expect(page.locator("#roadmap-timeline-notice")).to_contain_text("30 of 48 initiatives")
+    expect(page.locator("#roadmap-table")).to_contain_text("1 to 48 of 48")
+    page.locator("#roadmap-table .ag-floating-filter input").nth(3).fill("Experimentation")
+    expect(page.locator("#roadmap-table")).not_to_contain_text("1 to 48 of 48")
+    assert console.errors == []
+
+
+def test_roadmap002_bubble_click_opens_the_initiative(
+    page: Page, server: str, console: Console
+) -> None:
+    page.goto(server + "/roadmap?business_unit=Finance")
+    settle(page)
+    page.locator("#roadmap-priority-matrix .scatterlayer .point").first.click(force=True)
+    expect(page).to_have_url(re.compile(r"/initiatives/AI-\d+"))
+    settle(page)
+    expect(page.locator("#initiative-header h1")).to_be_visible()
+    assert console.errors == []
+
+
+def test_roadmap003_table_link_opens_the_initiative(
+    page: Page, server: str, console: Console
+) -> None:
+    page.goto(server + "/roadmap?business_unit=HR")
+    settle(page)
+    page.locator("#roadmap-table a", has_text="AI-0029").click()
+    expect(page).to_have_url(re.compile(r"/initiatives/AI-0029\?business_unit=HR$"))
+    settle(page)
+    expect(page.locator("#initiative-header")).to_contain_text("AI-0029")
+    expect(page.locator("#initiative-notice")).to_contain_text("whatever they are")
+    assert console.errors == []
+
+
+def test_roadmap004_table_exports_csv(page: Page, server: str, console: Console) -> None:
+    page.goto(server + "/roadmap?business_unit=Finance")
+    settle(page)
+    with page.expect_download() as download_info:
+        page.click("#roadmap-export")
+    download = download_info.value
+    assert download.suggested_filename == "scaleboard-roadmap.csv"
+    lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()  # AG Grid adds a BOM
+    assert lines[0].startswith('"Initiative","Name","Business unit","Stage"')
+    assert len(lines) == 1 + 7
+    assert any('"AI-0001"' in line for line in lines[1:])
+    assert console.errors == []
