@@ -38,7 +38,7 @@ CATEGORY_COLORS: dict[str, str] = {
     "governance": PURPLE,
     "other": GREY,
 }
-"""One colour per cost category on every page ("other" = unallocated, in grey)."""
+"""One colour per cost category on every page ("other" in grey)."""
 GOOD, BAD = GREEN, VERMILLION
 VALUE_COLOR, COST_COLOR = GREEN, VERMILLION
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"

@@ -45,6 +45,13 @@ def layout() -> html.Div:
             _card(
                 "Rejected rows", "data-rejects", height=380, export_name="scaleboard-rejects.csv"
             ),
+            dbc.Row(
+                [
+                    dbc.Col(_card("Unallocated AI spend", "data-unallocated", height=300), lg=6),
+                    dbc.Col(_card("Source mappings", "data-mappings", height=300), lg=6),
+                ],
+                className="g-2",
+            ),
         ]
     )
 
@@ -61,6 +68,10 @@ def register(app: Dash, data_source: Database) -> None:
         Output("data-rejects-title", "children"),
         Output("data-rejects", "columnDefs"),
         Output("data-rejects", "rowData"),
+        Output("data-unallocated", "columnDefs"),
+        Output("data-unallocated", "rowData"),
+        Output("data-mappings", "columnDefs"),
+        Output("data-mappings", "rowData"),
         Input("app-location", "search"),
     )
     def update_data(search: str | None) -> tuple[object, ...]:

@@ -1,5 +1,5 @@
 """Queries of the data page: freshness and row counts per entity, reporting coverage,
-load history and rejects."""
+load history, rejects, unallocated spend and how the sources' values mapped."""
 
 from __future__ import annotations
 
@@ -103,6 +103,31 @@ from rejects
 order by load_id desc, source_file, row_number
 limit ?
 """
+
+
+_UNALLOCATED = """
+select strftime(month, '%Y-%m') as month, source, reason, amount_usd, source_rows
+from mart_unallocated_spend
+order by month desc, source, reason
+"""
+
+_MAPPINGS = """
+select load_id, source_file, adapter, source_column, source_value, mapped_to, rows
+from adapter_mappings
+order by load_id desc, source_file, source_column, mapped_to nulls first, source_value
+limit ?
+"""
+
+
+def unallocated_spend(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Spend of cost exports that no initiative claims, per month, source and reason."""
+    return frame(con, _UNALLOCATED)
+
+
+def source_mappings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per adapter load: which source values mapped to which stage or category, and which
+    did not (mapped_to null), newest load first."""
+    return frame(con, _MAPPINGS, [REJECTS_SHOWN])
 
 
 def entity_freshness(con: duckdb.DuckDBPyConnection, sel: Selection) -> pd.DataFrame:

@@ -12,9 +12,6 @@ from dashboard.formatting import format_money
 from dashboard.queries import Selection, frame
 from etl.contracts import STAGE_ORDER
 
-UNALLOCATED_CATEGORY = "other"
-"""Spend booked to no named cost category: the dashboard's "unallocated spend"."""
-
 _VALUE_VS_COST = """
 with months as (
     select unnest(generate_series(?::date, ?::date, interval 1 month))::date as month
@@ -66,12 +63,30 @@ def cost_by_category(con: duckdb.DuckDBPyConnection, sel: Selection) -> pd.DataF
     return df.assign(share=df["cost_usd"] / total if total else 0.0)
 
 
-def unallocated_spend(by_category: pd.DataFrame) -> tuple[float, float | None]:
-    """(cost, share of total cost) of the unallocated category."""
-    rows = by_category[by_category["category"] == UNALLOCATED_CATEGORY]
-    total = float(by_category["cost_usd"].sum())
-    cost = float(rows["cost_usd"].sum())
-    return cost, (cost / total if total else None)
+_UNALLOCATED = """
+with unallocated as (
+    select coalesce(sum(amount_usd), 0) as cost_usd
+    from mart_unallocated_spend where month between ? and ?
+),
+
+allocated as (
+    select coalesce(sum(cost_usd), 0) as cost_usd
+    from mart_initiative_month where month between ? and ?
+)
+
+select u.cost_usd as unallocated_usd, u.cost_usd + a.cost_usd as all_spend_usd
+from unallocated as u, allocated as a
+"""
+
+
+def unallocated_spend(con: duckdb.DuckDBPyConnection, sel: Selection) -> tuple[float, float | None]:
+    """(unallocated AI spend in the window, its share of all AI spend in the window): spend
+    of cost exports that no initiative claims, so no initiative filter applies to it."""
+    if sel.window_from is None:
+        return 0.0, None
+    row = con.execute(_UNALLOCATED, [sel.window_from, sel.window_to] * 2).fetchone()
+    unallocated, total = (float(row[0]), float(row[1])) if row else (0.0, 0.0)
+    return unallocated, (unallocated / total if total else None)
 
 
 def stage_counts(metrics: dict[str, Any]) -> pd.DataFrame:

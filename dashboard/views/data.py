@@ -41,6 +41,22 @@ REJECT_COLUMNS = [
     text("value", "Value"),
     text("reason", "Reason", minWidth=400),
 ]
+UNALLOCATED_COLUMNS = [
+    text("month", "Month"),
+    text("source", "Cost source", minWidth=220),
+    text("reason", "Why no initiative", minWidth=280),
+    number("amount_usd", "Amount"),
+    number("source_rows", "Source rows"),
+]
+MAPPING_COLUMNS = [
+    number("load_id", "Load"),
+    text("source_file", "File", minWidth=220),
+    text("adapter", "Format"),
+    text("source_column", "Source column"),
+    text("source_value", "Source value", minWidth=200),
+    text("mapped_to", "Mapped to (blank: did not map)", minWidth=200),
+    number("rows", "Rows"),
+]
 
 
 def _times(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -88,4 +104,8 @@ def data(reader: Reader, search: str | None) -> tuple[Any, ...]:
         rejects_title(len(rejects), reader.fetch(q.reject_count)),
         REJECT_COLUMNS,
         records(rejects),
+        UNALLOCATED_COLUMNS,
+        records(reader.fetch(q.unallocated_spend)),
+        MAPPING_COLUMNS,
+        records(reader.fetch(q.source_mappings)),
     )

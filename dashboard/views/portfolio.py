@@ -55,11 +55,16 @@ def window_label(metrics: dict[str, Any]) -> str:
     return f"As of {metrics['as_of']}, {period}, in {metrics['currency']}"
 
 
-def unallocated(by_category: Any, currency: str) -> Component:
-    cost, share = q.unallocated_spend(by_category)
-    text = f"Unallocated spend (category “other”): {format_money(cost, currency)}"
+def unallocated(spend: tuple[float, float | None], currency: str) -> Component:
+    """The unallocated AI spend line: cost exports' spend that no initiative claims."""
+    cost, share = spend
+    text = f"Unallocated AI spend: {format_money(cost, currency)}"
+    if share is not None:
+        text += f" ({format_percent(share)} of all AI spend in the window)"
     return html.Small(
-        f"{text} = {format_percent(share)} of total cost" if share is not None else text
+        text,
+        title="Spend in cost exports (FOCUS) with no initiative tag, or a tag that maps to no "
+        "initiative; the filters do not apply to it. The data page lists it by source.",
     )
 
 
@@ -80,7 +85,7 @@ def portfolio(reader: Reader, search: str | None) -> tuple[Any, ...]:
         fig.adoption_trend(q.adoption_trend(metrics)),
         fig.value_vs_cost(reader.fetch(q.value_vs_cost, sel), currency),
         fig.cost_by_category(by_category, currency),
-        unallocated(by_category, currency),
+        unallocated(reader.fetch(q.unallocated_spend, sel), currency),
         alerts_panel(q.alerts(metrics), to_search(parsed.filters)),
     )
 

@@ -18,6 +18,10 @@ def test_every_output_of_the_data_page(reader: Reader) -> None:
         title,
         reject_cols,
         rejects,
+        _unallocated_cols,
+        unallocated,
+        _mapping_cols,
+        mappings,
     ) = view.data(reader, "")
     assert label.startswith("As of 2026-03") and empty == []
     by_entity = {r["entity"]: r for r in fresh_rows}
@@ -30,6 +34,7 @@ def test_every_output_of_the_data_page(reader: Reader) -> None:
     assert title == "Rejected rows: none" and rejects == []
     assert {c["field"] for c in reject_cols} >= {"reason", "row_number", "source_file"}
     assert load_cols[0]["field"] == "load_id"
+    assert unallocated == [] and mappings == []
 
 
 def test_the_rejects_title_says_how_many_are_shown() -> None:

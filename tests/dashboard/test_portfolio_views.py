@@ -56,7 +56,7 @@ def test_figures_and_alerts_follow_the_filters(reader: Reader) -> None:
         "/initiatives/b?business_unit=Legal",
         "/initiatives/b?business_unit=Legal",
     ]
-    assert "Unallocated spend" in text(outputs[7])
+    assert "Unallocated AI spend" in text(outputs[7])
 
 
 def test_no_match_shows_the_empty_state(reader: Reader) -> None:

@@ -1,0 +1,104 @@
+"""Writes the benchmark table of docs/performance.md from bench/results.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bench.common import RESULTS
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+ROWS: list[tuple[str, str, str, str, str, str]] = [
+    # (section, figure, value key, reference key, ratio key, target)
+    (
+        "etl",
+        "events load, rows/s",
+        "load_rows_per_s",
+        "raw_ingest_rows_per_s",
+        "load_vs_raw_ratio",
+        ">= 0.6x DuckDB's raw read_csv ingest",
+    ),
+    (
+        "refresh",
+        "monthly-active refresh, one new month (s)",
+        "incremental_refresh_s",
+        "full_rebuild_s",
+        "incremental_vs_full_ratio",
+        "<= 0.1x a full rebuild",
+    ),
+    (
+        "metrics_cli",
+        "`metrics --json` wall time (s)",
+        "metrics_wall_s",
+        "metrics_empty_db_wall_s",
+        "metrics_vs_empty_ratio",
+        "<= 1 s",
+    ),
+    (
+        "memory",
+        "peak RSS of an events load (MB)",
+        "load_peak_rss_mb",
+        "raw_ingest_peak_rss_mb",
+        "load_vs_raw_rss_ratio",
+        "< 1,500 MB",
+    ),
+    (
+        "dashboard",
+        "callback p95 over HTTP, 8 clients (ms)",
+        "p95_ms",
+        "floor_p95_ms",
+        "p95_vs_floor_ratio",
+        "p95 <= 100 ms",
+    ),
+    (
+        "dashboard",
+        "server peak RSS while serving (MB)",
+        "server_rss_mb",
+        "floor_rss_mb",
+        "server_rss_ratio",
+        "< 1,000 MB",
+    ),
+    (
+        "browser",
+        "slowest first page render (s)",
+        "slowest_render_s",
+        "blank_page_s",
+        "render_vs_blank_ratio",
+        "<= 2 s",
+    ),
+]
+
+
+def _cell(figures: dict[str, Any], key: str) -> str:
+    value = figures.get(key)
+    if value is None:
+        return "—"
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
+def table(mode: str) -> str:
+    results = json.loads(RESULTS.read_text()).get(mode, {}) if RESULTS.exists() else {}
+    lines = [
+        "| figure | Scaleboard | reference | ratio | target |",
+        "|---|---|---|---|---|",
+    ]
+    for section, name, value, reference, ratio, target in ROWS:
+        figures = results.get(section, {})
+        if figures:
+            lines.append(
+                f"| {name} | {_cell(figures, value)} | {_cell(figures, reference)} | "
+                f"{_cell(figures, ratio)} | {target} |"
+            )
+    return "\n".join(lines)
+
+
+def write_doc() -> None:
+    """Replaces the generated part of docs/performance.md (between the markers)."""
+    text = DOC.read_text(encoding="utf-8")
+    generated = "\n\n".join(f"**{mode} mode**\n\n{table(mode)}" for mode in ("full", "quick"))
+    before, _, rest = text.partition(START)
+    _, _, after = rest.partition(END)
+    DOC.write_text(f"{before}{START}\n{generated}\n{END}{after}", encoding="utf-8")

@@ -1,0 +1,75 @@
+"""Unallocated AI spend from a FOCUS export, on the portfolio and data pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from dashboard.db import Database, Reader
+from dashboard.filters import PageFilters
+from dashboard.queries import Selection
+from dashboard.queries import portfolio as q
+from dashboard.views import data as data_view
+from dashboard.views import portfolio as portfolio_view
+from etl.adapters import AdapterOptions
+from etl.config import Settings
+from etl.load import load_files
+from tests.conftest import ROOT, SAMPLE
+
+FOCUS = ROOT / "tests" / "etl" / "adapters" / "fixtures" / "focus" / "focus_2024-09.csv"
+
+
+@pytest.fixture(scope="module")
+def focus_reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reader]:
+    db = tmp_path_factory.mktemp("focus") / "db.duckdb"
+    assert load_files(db, [SAMPLE], Settings()).exit_code == 0
+    options = AdapterOptions(initiative_tag="initiative")
+    load_files(db, [FOCUS], Settings(), adapter="focus", adapter_options=options)
+    database = Database(db, Settings())
+    with database.reader() as reader:
+        yield reader
+    database.close()
+
+
+def _expected(reader: Reader) -> tuple[float, float]:
+    unallocated = reader.con.execute(
+        "select sum(amount_usd) from mart_unallocated_spend where month = '2024-09-01'"
+    ).fetchone()
+    allocated = reader.con.execute(
+        "select sum(cost_usd) from mart_initiative_month "
+        "where month between '2024-01-01' and '2024-12-01'"
+    ).fetchone()
+    assert unallocated and allocated
+    return float(unallocated[0]), float(allocated[0])
+
+
+def test_portfolio_counts_unallocated_spend_in_its_window(focus_reader: Reader) -> None:
+    unallocated, allocated = _expected(focus_reader)
+    assert unallocated > 0
+    filters = PageFilters(as_of="2024-12", from_="2024-01", to="2024-12")
+    sel = Selection.from_metrics(focus_reader.metrics(filters))
+
+    cost, share = q.unallocated_spend(focus_reader.con, sel)
+
+    assert cost == pytest.approx(unallocated)
+    assert share == pytest.approx(unallocated / (unallocated + allocated))
+    later = Selection.from_metrics(focus_reader.metrics(PageFilters()))
+    assert q.unallocated_spend(focus_reader.con, later)[0] == 0
+
+
+def test_the_portfolio_line_names_it(focus_reader: Reader) -> None:
+    line = portfolio_view.unallocated((1234.0, 0.25), "USD")
+
+    assert line.children == "Unallocated AI spend: $1.23K (25.0% of all AI spend in the window)"
+
+
+def test_data_page_lists_unallocated_spend_and_mappings(focus_reader: Reader) -> None:
+    outputs = data_view.data(focus_reader, "")
+    unallocated, mappings = outputs[-3], outputs[-1]
+
+    assert "focus:111111111111:2024-09" in {r["source"] for r in unallocated}
+    assert sum(r["amount_usd"] for r in unallocated) == pytest.approx(_expected(focus_reader)[0])
+    assert all(r["reason"] for r in unallocated)
+    assert {r["adapter"] for r in mappings} == {"focus"}
+    assert any(r["mapped_to"] for r in mappings)
