@@ -1,4 +1,5 @@
-"""`python -m bench [SECTION] [--quick]`: run the benchmarks and record bench/results.json.
+"""`python -m bench [SECTION ...] [--quick]`: run the benchmarks, record bench/results.json
+and the table in docs/performance.md.
 
 Every figure is printed next to a reference measured in the same run, as a ratio. `--quick`
 runs at a small scale (for CI) and fails when a ratio is more than 2x worse than the
@@ -10,12 +11,29 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import cli_metrics, etl, memory, refresh
+from bench import browser, cli_metrics, dashboard, etl, memory, refresh
 from bench.common import work_folder
-from bench.data import FULL, QUICK, build_portfolio
+from bench.data import FULL, QUICK, Portfolio, build_portfolio, load_month
 from bench.regression import committed, regressions
+from bench.report import write_doc
 
-SECTIONS = ("etl", "refresh", "metrics", "memory")
+SECTIONS = ("etl", "metrics", "refresh", "memory", "dashboard", "browser", "under-load")
+
+
+def _on_portfolio(portfolio: Portfolio, chosen: set[str], quick: bool, mode: str) -> None:
+    if "metrics" in chosen:
+        cli_metrics.run(portfolio, repeat=5, mode=mode)
+    if "dashboard" in chosen:
+        dashboard.run(portfolio.db, requests_per_client=10 if quick else 25, mode=mode)
+    if "browser" in chosen:
+        browser.run(portfolio.db, "AI-0002", repeat=3, mode=mode)
+    if "under-load" in chosen:
+        initial = portfolio.as_of
+        dashboard.under_load(portfolio.db, initial, lambda n: load_month(portfolio, n + 1), 3, mode)
+    if "refresh" in chosen:
+        refresh.run(portfolio, repeat=3, mode=mode)
+    if "memory" in chosen:
+        memory.run(portfolio, mode=mode)
 
 
 def main() -> None:
@@ -33,19 +51,15 @@ def main() -> None:
         etl.run(
             events=200_000 if args.quick else 10_000_000, repeat=3 if args.quick else 2, mode=mode
         )
-    if chosen & {"refresh", "metrics", "memory"}:
+    if chosen - {"etl"}:
         with work_folder("portfolio") as folder:
             portfolio = build_portfolio(folder, scale)
             print(
                 f"(portfolio: {scale.events:,} events generated in {portfolio.generate_s:.0f} s, "
                 f"loaded in {portfolio.load_s:.0f} s)"
             )
-            if "metrics" in chosen:
-                cli_metrics.run(portfolio, repeat=5, mode=mode)
-            if "refresh" in chosen:
-                refresh.run(portfolio, repeat=3, mode=mode)
-            if "memory" in chosen:
-                memory.run(portfolio, mode=mode)
+            _on_portfolio(portfolio, chosen, args.quick, mode)
+    write_doc()
     worse = regressions(before, committed(mode))
     for line in worse:
         print(f"REGRESSION {line}")

@@ -34,6 +34,7 @@ class Portfolio:
     scale: Scale
     generate_s: float
     load_s: float
+    as_of: str
 
 
 def build_portfolio(folder: Path, scale: Scale) -> Portfolio:
@@ -45,7 +46,39 @@ def build_portfolio(folder: Path, scale: Scale) -> Portfolio:
     result = load_files(db, [inputs], Settings())
     if result.status != "loaded":
         raise RuntimeError(f"the benchmark portfolio did not load: {result.error}")
-    return Portfolio(inputs, db, scale, generated - start, time.perf_counter() - generated)
+    loaded = time.perf_counter()
+    with contextlib.closing(duckdb.connect(str(db), read_only=True)) as con:
+        row = con.execute("select strftime(max(month), '%Y-%m') from costs").fetchone()
+    as_of = str(row[0]) if row else ""
+    return Portfolio(inputs, db, scale, generated - start, loaded - generated, as_of)
+
+
+def load_month(portfolio: Portfolio, n: int) -> str:
+    """Loads adoption, cost and outcome rows of the n-th month after the portfolio's last
+    (copies of its last month); returns the new as-of month."""
+    folder = portfolio.inputs.parent / f"month-{n}"
+    folder.mkdir(exist_ok=True)
+    with contextlib.closing(duckdb.connect()) as con:
+        for entity in ("adoption", "costs", "outcomes"):
+            con.execute(
+                f"""
+                copy (
+                    select * replace (
+                        strftime(month::date + to_months({n}), '%Y-%m') as month)
+                    from read_csv(?, all_varchar = true)
+                    where month = (select max(month) from read_csv(?, all_varchar = true))
+                ) to '{folder / entity}.csv' (header)
+                """,
+                [str(portfolio.inputs / f"{entity}.csv")] * 2,
+            )
+    result = load_files(portfolio.db, [folder], Settings())
+    if result.status != "loaded":
+        raise RuntimeError(f"the month did not load: {result.error}")
+    with contextlib.closing(duckdb.connect()) as con:
+        row = con.execute(
+            "select strftime(?::date + to_months(?), '%Y-%m')", [portfolio.as_of + "-01", n]
+        ).fetchone()
+    return str(row[0]) if row else ""
 
 
 def next_month_events(portfolio: Portfolio, target: Path) -> Path:

@@ -1,0 +1,175 @@
+"""Dashboard latency over HTTP: each portfolio and roadmap callback at the default filters,
+8 concurrent clients, next to the minimal constant-figure callback on the same server; the
+payload of each; the server's memory; and the same clients while loads run."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.common import percentile, print_row, record
+from bench.server import FLOOR_OUTPUT, running, tree_peak_rss_mb
+
+CLIENTS = 8
+PAGES = {"portfolio": "/", "roadmap": "/roadmap"}
+
+
+def _payload(dep: dict[str, Any], pathname: str) -> dict[str, Any]:
+    """The request the browser sends for a callback fired by the page's URL."""
+    outputs = [
+        {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+        for part in dep["output"].strip(".").split("...")
+    ]
+    values = {"search": "", "pathname": pathname}
+    inputs = [{**i, "value": values.get(i["property"])} for i in dep["inputs"]]
+    return {
+        "output": dep["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": inputs,
+        "changedPropIds": [f"{i['id']}.{i['property']}" for i in dep["inputs"]],
+        "state": [{**s, "value": None} for s in dep.get("state", [])],
+    }
+
+
+def callbacks(url: str) -> dict[str, dict[str, Any]]:
+    """Name -> request of each page callback that the URL alone fires, plus the floor."""
+    deps = requests.get(url + "/_dash-dependencies", timeout=60).json()
+    chosen: dict[str, dict[str, Any]] = {}
+    for dep in deps:
+        inputs = {(i["id"], i["property"]) for i in dep["inputs"]}
+        if not inputs <= {("app-location", "search"), ("app-location", "pathname")}:
+            continue
+        for page, path in PAGES.items():
+            if f"..{page}-" in f"..{dep['output']}" or dep["output"].startswith(f"{page}-"):
+                chosen[f"{page}: {dep['output'].strip('.').split('.')[0]}"] = _payload(dep, path)
+    floor = next(d for d in deps if d["output"] == FLOOR_OUTPUT)
+    chosen["floor"] = {**_payload(floor, "/"), "inputs": [{**floor["inputs"][0], "value": 1}]}
+    return chosen
+
+
+def _client(url: str, jobs: list[tuple[str, dict[str, Any]]], out: dict[str, list[Any]]) -> None:
+    session = requests.Session()
+    for name, body in jobs:
+        start = time.perf_counter()
+        response = session.post(url + "/_dash-update-component", json=body, timeout=120)
+        elapsed = time.perf_counter() - start
+        out[name].append((elapsed, response.status_code, len(response.content), response.text))
+
+
+def hammer(url: str, requests_per_client: int, names: list[str] | None = None) -> dict[str, Any]:
+    """CLIENTS threads, each sending every callback in turn; results per callback name."""
+    bodies = callbacks(url)
+    chosen = names or list(bodies)
+    results: dict[str, list[Any]] = defaultdict(list)
+    jobs = [(n, bodies[n]) for _ in range(requests_per_client) for n in chosen]
+    threads = [threading.Thread(target=_client, args=(url, jobs, results)) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def summarise(results: dict[str, list[Any]]) -> dict[str, dict[str, Any]]:
+    summary = {}
+    for name, rows in results.items():
+        times = [r[0] * 1000 for r in rows]
+        summary[name] = {
+            "requests": len(rows),
+            "errors": sum(1 for r in rows if r[1] >= 400),
+            "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1),
+            "payload_kb": round(max(r[2] for r in rows) / 1024, 1),
+        }
+    return summary
+
+
+def run(db: Path, requests_per_client: int, mode: str) -> dict[str, Any]:
+    with running(db) as (url, pid):
+        hammer(url, 1)  # warm: first computation of each figure, then cached per release
+        summary = summarise(hammer(url, requests_per_client))
+        largest, total = tree_peak_rss_mb(pid)
+    floor = summary.pop("floor")
+    for name, figures in summary.items():
+        print_row(
+            f"{name} p50/p95",
+            f"{figures['p50_ms']}/{figures['p95_ms']} ms",
+            f"{floor['p50_ms']}/{floor['p95_ms']} ms",
+            figures["p95_ms"] / floor["p95_ms"],
+            f"p95 <= 100 ms, {figures['payload_kb']} KB",
+        )
+    worst = max(f["p95_ms"] for f in summary.values())
+    figures = {
+        "callbacks": summary,
+        "floor": floor,
+        "p95_ms": worst,
+        "floor_p95_ms": floor["p95_ms"],
+        "p95_vs_floor_ratio": round(worst / floor["p95_ms"], 2),
+        "errors": sum(f["errors"] for f in summary.values()),
+        "server_rss_mb": round(largest),
+        "server_rss_total_mb": round(total),
+        "floor_rss_mb": None,
+        "server_rss_ratio": None,
+    }
+    print_row(
+        "server peak RSS (largest process / all)",
+        f"{largest:,.0f} MB",
+        f"{total:,.0f} MB all",
+        largest / 1000,
+        "< 1,000 MB",
+    )
+    record("dashboard", mode, figures)
+    return figures
+
+
+def under_load(
+    db: Path, initial_as_of: str, load_next: Callable[[int], str], loads: int, mode: str
+) -> dict[str, Any]:
+    """The clients while `loads` loads of new months run: errors, latency, and whether each
+    answer shows a committed as-of month."""
+    committed = [initial_as_of]
+    with running(db) as (url, _):
+        hammer(url, 1)
+        done = threading.Event()
+        results: dict[str, list[Any]] = {}
+
+        def clients() -> None:
+            while not done.is_set():
+                for name, rows in hammer(url, 2).items():
+                    results.setdefault(name, []).extend(rows)
+
+        worker = threading.Thread(target=clients)
+        worker.start()
+        for n in range(loads):
+            committed.append(load_next(n))
+        time.sleep(1)
+        done.set()
+        worker.join()
+    summary = summarise(results)
+    shown = {m for rows in results.values() for r in rows for m in _as_of_months(r[3])}
+    figures = {
+        "loads": loads,
+        "requests": sum(f["requests"] for f in summary.values()),
+        "errors": sum(f["errors"] for f in summary.values()),
+        "p95_ms": max(f["p95_ms"] for f in summary.values()),
+        "as_of_months_shown": sorted(shown),
+        "all_shown_committed": shown <= set(committed),
+    }
+    print(
+        f"{'under load: ' + str(loads) + ' loads, 8 clients':<44} {figures['requests']:>10} "
+        f"requests, {figures['errors']} errors, p95 {figures['p95_ms']} ms, as-of months "
+        f"shown {', '.join(sorted(shown))}"
+    )
+    record("dashboard_under_load", mode, figures)
+    return figures
+
+
+def _as_of_months(text: str) -> list[str]:
+    return re.findall(r"As of (\d{4}-\d{2})", text)
