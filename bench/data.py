@@ -54,17 +54,17 @@ def build_portfolio(folder: Path, scale: Scale) -> Portfolio:
 
 
 def load_month(portfolio: Portfolio, n: int) -> str:
-    """Loads adoption, cost and outcome rows of the n-th month after the portfolio's last
+    """Loads fx rates, adoption, cost and outcome rows of the n-th month after the portfolio's last
     (copies of its last month); returns the new as-of month."""
     folder = portfolio.inputs.parent / f"month-{n}"
     folder.mkdir(exist_ok=True)
     with contextlib.closing(duckdb.connect()) as con:
-        for entity in ("adoption", "costs", "outcomes"):
+        for entity in ("fx_rates", "adoption", "costs", "outcomes"):
             con.execute(
                 f"""
                 copy (
                     select * replace (
-                        strftime(month::date + to_months({n}), '%Y-%m') as month)
+                        strftime((month || '-01')::date + to_months({n}), '%Y-%m') as month)
                     from read_csv(?, all_varchar = true)
                     where month = (select max(month) from read_csv(?, all_varchar = true))
                 ) to '{folder / entity}.csv' (header)

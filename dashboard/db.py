@@ -47,6 +47,7 @@ class LruCache:
     def __init__(self, size: int) -> None:
         self.size = size
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._flights: dict[Hashable, list[Any]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> tuple[bool, Any]:
@@ -66,6 +67,21 @@ class LruCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+    @contextlib.contextmanager
+    def computing(self, key: Hashable) -> Iterator[None]:
+        """Held while one thread computes `key`; others asking for it wait (single flight)."""
+        with self._lock:
+            entry = self._flights.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    self._flights.pop(key, None)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -175,19 +191,30 @@ class Reader:
         return self._cursor
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()`, cached for this snapshot under `key`."""
+        """`compute()`, cached for this snapshot under `key`; concurrent requests for the
+        same key wait for one computation instead of each running it."""
         full_key = (self.snapshot.key, key)
         hit, value = self._cache.get(full_key)
         if hit:
             return value  # type: ignore[no-any-return]  # stored below for this key
-        value = compute()
-        self._cache.put(full_key, value)
-        return value
+        with self._cache.computing(full_key):
+            hit, value = self._cache.get(full_key)
+            if not hit:
+                value = compute()
+                self._cache.put(full_key, value)
+        return value  # type: ignore[no-any-return]  # stored for this key
 
     def fetch(self, query: Callable[..., T], *args: Hashable) -> T:
         """`query(con, *args)` (a pure query of `dashboard.queries`), cached."""
         key = (query.__module__, query.__qualname__, args)
         return self.cached(key, lambda: query(self.con, *args))
+
+    def view(self, build: Callable[..., T], *args: Hashable) -> T:
+        """A page's whole output, `build(reader, *args)`, cached for this snapshot: a
+        repeated request (the same page and query string, no load since) costs no query and
+        no figure building, only the response's serialisation."""
+        key = ("view", build.__module__, build.__qualname__, args)
+        return self.cached(key, lambda: build(self, *args))
 
     def metrics(self, filters: Any) -> dict[str, Any]:
         """`compute_metrics` for page filters (a `dashboard.filters.PageFilters`), cached."""

@@ -76,4 +76,4 @@ def register(app: Dash, data_source: Database) -> None:
     )
     def update_data(search: str | None) -> tuple[object, ...]:
         with data_source.reader() as reader:
-            return data(reader, search)
+            return reader.view(data, search)

@@ -58,4 +58,4 @@ def register(app: Dash, data: Database) -> None:
     )
     def update_initiative(search: str | None, initiative_id: str) -> tuple[object, ...]:
         with data.reader() as reader:
-            return initiative(reader, initiative_id, search)
+            return reader.view(initiative, initiative_id, search)

@@ -56,7 +56,7 @@ def register(app: Dash, data: Database) -> None:
     )
     def update_portfolio(search: str | None) -> tuple[object, ...]:
         with data.reader() as reader:
-            return portfolio(reader, search)
+            return reader.view(portfolio, search)
 
     @app.callback(
         Output("app-location", "search", allow_duplicate=True),

@@ -62,7 +62,7 @@ def register(app: Dash, data: Database) -> None:
     )
     def update_roadmap(search: str | None) -> tuple[object, ...]:
         with data.reader() as reader:
-            return roadmap(reader, search)
+            return reader.view(roadmap, search)
 
     app.callback(
         Output("app-location", "pathname", allow_duplicate=True),
