@@ -125,3 +125,29 @@ def test_threads_read_concurrently(db: Path) -> None:
         thread.join()
     assert errors == []
     data.close()
+
+
+def test_concurrent_readers_compute_a_cold_value_once(tiny: Database) -> None:
+    import threading
+    import time
+
+    calls: list[int] = []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.2)
+        return 42
+
+    def ask(out: list[int]) -> None:
+        with tiny.reader() as reader:
+            out.append(reader.cached(("single-flight-test",), slow))
+
+    results: list[int] = []
+    threads = [threading.Thread(target=ask, args=(results,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results == [42] * 4
+    assert len(calls) == 1
