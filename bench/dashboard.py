@@ -113,12 +113,16 @@ def run(db: Path, requests_per_client: int, mode: str) -> dict[str, Any]:
             f"p95 <= 100 ms, {figures['payload_kb']} KB",
         )
     worst = max(f["p95_ms"] for f in summary.values())
+    worst_p50 = max(f["p50_ms"] for f in summary.values())
     figures = {
         "callbacks": summary,
         "floor": floor,
         "p95_ms": worst,
         "floor_p95_ms": floor["p95_ms"],
         "p95_vs_floor_ratio": round(worst / floor["p95_ms"], 2),
+        "p50_ms": worst_p50,
+        "floor_p50_ms": floor["p50_ms"],
+        "p50_vs_floor_ratio": round(worst_p50 / floor["p50_ms"], 2),
         "errors": sum(f["errors"] for f in summary.values()),
         "server_rss_mb": round(largest),
         "server_rss_total_mb": round(total),

@@ -12,9 +12,10 @@ RATIOS: dict[str, tuple[str, bool]] = {
     "refresh": ("incremental_vs_full_ratio", False),
     "metrics_cli": ("metrics_vs_empty_ratio", False),
     "memory": ("load_vs_raw_rss_ratio", False),
-    "dashboard": ("p95_vs_floor_ratio", False),
+    "dashboard": ("p50_vs_floor_ratio", False),
 }
-"""Each section's ratio and whether higher is better."""
+"""Each section's ratio and whether higher is better. The dashboard is guarded on its p50:
+at quick scale its p95 rests on a handful of requests and moves more than 2x run to run."""
 
 TOLERANCE = 2.0
 
