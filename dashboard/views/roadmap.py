@@ -49,14 +49,19 @@ def _case(value: object) -> str:
     return "at risk" if value else "ok"
 
 
+TABLE_FIELDS = [column["field"] for column in table_columns("USD", "")]
+"""The fields the table shows: rows carry nothing else (thousands of rows travel per view)."""
+
+
 def table_rows(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """The table's rows: its fields only, numbers to 4 decimals (enough for every format)."""
     if rows.empty:
         return []
     shown = rows.assign(
         gate_blockers=rows["gate_blockers"].map(lambda b: ", ".join(b) if len(b) else "ready"),
         business_case=rows["business_case_at_risk"].map(_case),
-    )
-    return records(shown.drop(columns=["business_case_at_risk"]))
+    )[TABLE_FIELDS]
+    return records(shown.round(4))
 
 
 def timeline_notice(shown: int, total: int) -> list[Component]:
