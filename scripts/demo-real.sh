@@ -26,4 +26,5 @@ step "MLflow run export" $SB load --db "$DB" --format mlflow --initiative AI-000
   "$REAL"/mlflow-export/run_*.json
 echo "loaded in $(( $(date +%s) - start )) s"
 $SB metrics --db "$DB" | head -20
+[ -n "${NO_SERVE:-}" ] && exit 0
 exec $SB serve --db "$DB" --host "${HOST:-127.0.0.1}" --port "${PORT:-8050}"
