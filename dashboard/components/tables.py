@@ -53,20 +53,31 @@ def initiative_link(field: str, header: str, search: str) -> Column:
 
 
 def grid(
-    grid_id: str, height: int = 480, export_name: str | None = None, fit: bool = False
+    grid_id: str,
+    height: int = 480,
+    export_name: str | None = None,
+    fit: bool = False,
+    infinite: bool = False,
 ) -> dag.AgGrid:
     """An empty grid (a callback fills `columnDefs` and `rowData`), paged by 50 rows.
 
-    `fit` sizes the columns to the grid's width (small tables) instead of their content."""
+    `fit` sizes the columns to the grid's width (small tables) instead of their content.
+    `infinite` makes the grid ask a callback for each block of 50 rows (`getRowsRequest`),
+    sorted and filtered on the server: thousands of rows never travel at once."""
+    options: dict[str, Any] = {"animateRows": False, "pagination": True, "paginationPageSize": 50}
+    extra: dict[str, Any] = {"rowData": []}
+    if infinite:
+        options |= {"cacheBlockSize": 50, "maxBlocksInCache": 20}
+        extra = {"rowModelType": "infinite"}
     return dag.AgGrid(
         id=grid_id,
         columnDefs=[],
-        rowData=[],
         defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True, "minWidth": 90},
-        dashGridOptions={"animateRows": False, "pagination": True, "paginationPageSize": 50},
+        dashGridOptions=options,
         csvExportParams={"fileName": export_name or f"{grid_id}.csv"},
         columnSize="responsiveSizeToFit" if fit else "autoSize",
         style={"height": f"{height}px", "width": "100%"},
+        **extra,
     )
 
 

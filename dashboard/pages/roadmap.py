@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, html
+from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard.components import graph_card, row
 from dashboard.components.tables import grid
 from dashboard.db import Database
-from dashboard.views.roadmap import clicked_initiative, roadmap
+from dashboard.views.roadmap import clicked_initiative, roadmap, table_block, table_csv
 
 PATH = "/roadmap"
 TITLE = "Roadmap"
 MATRIX_HELP = "Strategic impact vs readiness; size = cost over the window; click to open."
 BLOCKERS_HELP = "Initiatives (not retired) held at the stage gate by each readiness dimension."
+EXPORT_NAME = "scaleboard-roadmap.csv"
 TIMELINE_HELP = "Actual stage periods (filled) against the plan (outlined); colour = stage."
 
 
@@ -25,7 +28,14 @@ def layout() -> html.Div:
     table = dbc.Card(
         [
             dbc.CardHeader([title, export], className="d-flex align-items-center"),
-            dbc.CardBody(grid("roadmap-table", 520, "scaleboard-roadmap.csv"), className="p-2"),
+            dbc.CardBody(
+                [
+                    grid("roadmap-table", 520, infinite=True),
+                    dcc.Download(id="roadmap-download"),
+                    dcc.Store(id="roadmap-table-refresh"),
+                ],
+                className="p-2",
+            ),
         ],
         className="shadow-sm",
     )
@@ -57,7 +67,6 @@ def register(app: Dash, data: Database) -> None:
         Output("roadmap-priority-matrix", "figure"),
         Output("roadmap-gate-blockers", "figure"),
         Output("roadmap-table", "columnDefs"),
-        Output("roadmap-table", "rowData"),
         Input("app-location", "search"),
     )
     def update_roadmap(search: str | None) -> tuple[object, ...]:
@@ -69,13 +78,36 @@ def register(app: Dash, data: Database) -> None:
         Input("roadmap-priority-matrix", "clickData"),
         prevent_initial_call=True,
     )(clicked_initiative)
-    app.callback(
-        Output("roadmap-table", "exportDataAsCsv"),
+
+    @app.callback(
+        Output("roadmap-table", "getRowsResponse"),
+        Input("roadmap-table", "getRowsRequest"),
+        State("app-location", "search"),
+    )
+    def table_rows(request: dict[str, Any] | None, search: str | None) -> Any:
+        with data.reader() as reader:
+            return table_block(reader, search, request)
+
+    @app.callback(
+        Output("roadmap-download", "data"),
         Input("roadmap-export", "n_clicks"),
+        State("app-location", "search"),
+        State("roadmap-table", "getRowsRequest"),
         prevent_initial_call=True,
-    )(export_table)
+    )
+    def export_table(_: int | None, search: str | None, request: dict[str, Any] | None) -> Any:
+        with data.reader() as reader:
+            csv_text = table_csv(reader, search, request)
+        return {"content": csv_text, "filename": EXPORT_NAME, "type": "text/csv", "base64": False}
 
-
-def export_table(n_clicks: int | None) -> bool:
-    """A click on `Export CSV` makes the grid download its rows (as filtered and sorted)."""
-    return bool(n_clicks)
+    # New URL filters: the grid drops the blocks it holds and asks for them again.
+    app.clientside_callback(  # type: ignore[no-untyped-call]  # dash leaves it untyped
+        """function (search) {
+            const api = window.dash_ag_grid && dash_ag_grid.getApi("roadmap-table");
+            if (api) { api.purgeInfiniteCache(); }
+            return window.dash_clientside.no_update;
+        }""",
+        Output("roadmap-table-refresh", "data"),
+        Input("app-location", "search"),
+        prevent_initial_call=True,
+    )

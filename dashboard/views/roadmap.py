@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 import pandas as pd
 from dash import no_update
 from dash.development.base_component import Component
 
+from dashboard import grid_model
 from dashboard.components import notice
 from dashboard.components.alerts import initiative_href
 from dashboard.components.tables import initiative_link, money, number, percent, records, text
@@ -96,8 +98,32 @@ def roadmap(reader: Reader, search: str | None) -> tuple[Any, ...]:
         fig.priority_matrix(rows, currency),
         fig.gate_blockers(q.gate_blocker_counts(rows)),
         table_columns(currency, to_search(parsed.filters)),
-        table_rows(rows),
     )
+
+
+def table_frame(reader: Reader, search: str | None) -> pd.DataFrame:
+    """Every row of the table for a query string (served a block at a time)."""
+    metrics = reader.metrics(page_filters(reader, search).filters)
+    rows = q.initiative_rows(metrics, reader.fetch(q.attributes, Selection.from_metrics(metrics)))
+    return pd.DataFrame(table_rows(rows), columns=TABLE_FIELDS)
+
+
+def table_block(reader: Reader, search: str | None, request: dict[str, Any] | None) -> Any:
+    """The grid's requested block of rows, filtered and sorted as the grid asks."""
+    if not request:
+        return no_update
+    rows = reader.cached(("roadmap-table", search), lambda: table_frame(reader, search))
+    shown, count = grid_model.block(rows, request)
+    return {"rowData": records(shown), "rowCount": count}
+
+
+def table_csv(reader: Reader, search: str | None, request: dict[str, Any] | None) -> str:
+    """The whole table as CSV, filtered and sorted as the grid shows it, headers as shown."""
+    rows = reader.cached(("roadmap-table", search), lambda: table_frame(reader, search))
+    everything = {**(request or {}), "startRow": 0, "endRow": len(rows)}
+    shown, _ = grid_model.block(rows, everything)
+    headers = {c["field"]: c["headerName"] for c in table_columns("USD", "")}
+    return str(shown.rename(columns=headers).to_csv(index=False, quoting=csv.QUOTE_ALL))
 
 
 def clicked_initiative(click: dict[str, Any] | None) -> Any:

@@ -11,9 +11,8 @@ from tests.dashboard.layout_tools import text
 
 
 def test_every_output_for_the_default_view(reader: Reader) -> None:
-    (label, empty, notice, timeline, style, matrix, blockers, columns, rows) = view.roadmap(
-        reader, ""
-    )
+    (label, empty, notice, timeline, style, matrix, blockers, columns) = view.roadmap(reader, "")
+    rows = view.table_block(reader, "", {"startRow": 0, "endRow": 50})["rowData"]
     assert label.startswith("As of 2026-03")
     assert empty == [] and notice == []
     assert style == {"height": f"{timeline.layout.height}px"}
@@ -67,4 +66,35 @@ def test_a_click_on_a_bubble_opens_the_initiative() -> None:
 def test_no_match_shows_the_empty_state(reader: Reader) -> None:
     outputs = view.roadmap(reader, "?business_unit=Nobody")
     assert "No data for these filters" in text(outputs[1])
-    assert outputs[8] == []
+    empty = view.table_block(reader, "?business_unit=Nobody", {"startRow": 0, "endRow": 50})
+    assert empty == {"rowData": [], "rowCount": 0}
+
+
+def test_the_table_is_served_a_block_at_a_time(reader: Reader) -> None:
+    request = {
+        "startRow": 1,
+        "endRow": 2,
+        "sortModel": [{"colId": "initiative_id", "sort": "desc"}],
+    }
+
+    response = view.table_block(reader, "", request)
+
+    assert response["rowCount"] == 3
+    assert [r["initiative_id"] for r in response["rowData"]] == ["b"]
+    assert view.table_block(reader, "", None) is no_update
+
+
+def test_the_table_filters_on_the_server(reader: Reader) -> None:
+    stage = {"stage": {"filterType": "text", "type": "contains", "filter": "experim"}}
+
+    response = view.table_block(reader, "", {"startRow": 0, "endRow": 50, "filterModel": stage})
+
+    assert {r["stage"] for r in response["rowData"]} == {"Experimentation"}
+
+
+def test_the_export_holds_every_matching_row_with_the_shown_headers(reader: Reader) -> None:
+    text_csv = view.table_csv(reader, "", {"sortModel": [{"colId": "initiative_id"}]})
+
+    lines = text_csv.splitlines()
+    assert lines[0].startswith('"Initiative","Name","Business unit","Stage"')
+    assert [line.split(",")[0] for line in lines[1:]] == ['"a"', '"b"', '"c"']

@@ -62,3 +62,18 @@ def test_roadmap004_table_exports_csv(page: Page, server: str, console: Console)
     assert len(lines) == 1 + 7
     assert any('"AI-0001"' in line for line in lines[1:])
     assert console.errors == []
+
+
+def test_roadmap005_a_filter_chosen_on_the_page_reloads_the_table(
+    page: Page, server: str, console: Console
+) -> None:
+    page.goto(server + "/roadmap")
+    settle(page)
+    expect(page.locator("#roadmap-table")).to_contain_text("1 to 48 of 48")
+    page.click("#app-filter-business-unit")
+    page.get_by_role("option", name="Marketing").click()
+    page.keyboard.press("Escape")
+    expect(page).to_have_url(re.compile(r"/roadmap\?business_unit=Marketing$"))
+    settle(page)
+    expect(page.locator("#roadmap-table")).to_contain_text("1 to 7 of 7")
+    assert console.errors == []
