@@ -21,20 +21,25 @@ CLIENTS = 8
 PAGES = {"portfolio": "/", "roadmap": "/roadmap"}
 
 
+FIRST_BLOCK = {"startRow": 0, "endRow": 50, "sortModel": [], "filterModel": {}}
+"""What the roadmap table asks for first: its first page of rows."""
+
+
 def _payload(dep: dict[str, Any], pathname: str) -> dict[str, Any]:
-    """The request the browser sends for a callback fired by the page's URL."""
+    """The request the browser sends for a callback fired by the page's URL (or, for the
+    roadmap table, by the grid asking for its first block)."""
     outputs = [
         {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
         for part in dep["output"].strip(".").split("...")
     ]
-    values = {"search": "", "pathname": pathname}
+    values = {"search": "", "pathname": pathname, "getRowsRequest": FIRST_BLOCK}
     inputs = [{**i, "value": values.get(i["property"])} for i in dep["inputs"]]
     return {
         "output": dep["output"],
         "outputs": outputs if len(outputs) > 1 else outputs[0],
         "inputs": inputs,
         "changedPropIds": [f"{i['id']}.{i['property']}" for i in dep["inputs"]],
-        "state": [{**s, "value": None} for s in dep.get("state", [])],
+        "state": [{**s, "value": values.get(s["property"])} for s in dep.get("state", [])],
     }
 
 
@@ -44,7 +49,12 @@ def callbacks(url: str) -> dict[str, dict[str, Any]]:
     chosen: dict[str, dict[str, Any]] = {}
     for dep in deps:
         inputs = {(i["id"], i["property"]) for i in dep["inputs"]}
-        if not inputs <= {("app-location", "search"), ("app-location", "pathname")}:
+        fired_by = {
+            ("app-location", "search"),
+            ("app-location", "pathname"),
+            ("roadmap-table", "getRowsRequest"),
+        }
+        if dep.get("clientside_function") or not inputs <= fired_by:
             continue
         for page, path in PAGES.items():
             if f"..{page}-" in f"..{dep['output']}" or dep["output"].startswith(f"{page}-"):

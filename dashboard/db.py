@@ -214,7 +214,7 @@ class Reader:
         repeated request (the same page and query string, no load since) costs no query and
         no figure building, only the response's serialisation."""
         key = ("view", build.__module__, build.__qualname__, args)
-        return self.cached(key, lambda: build(self, *args))
+        return self.cached(key, lambda: as_plain_figures(build(self, *args)))
 
     def metrics(self, filters: Any) -> dict[str, Any]:
         """`compute_metrics` for page filters (a `dashboard.filters.PageFilters`), cached."""
@@ -226,6 +226,17 @@ class Reader:
     def close(self) -> None:
         if self._cursor is not None:
             self._cursor.close()
+
+
+def as_plain_figures(output: T) -> T:
+    """A page's outputs with each figure as the plain dict it serialises to: the cached
+    output is then serialised on every request without plotly re-walking its objects."""
+    import plotly.graph_objects as go
+
+    if isinstance(output, tuple):
+        plain = tuple(o.to_plotly_json() if isinstance(o, go.Figure) else o for o in output)
+        return plain  # type: ignore[return-value]  # the same shape, figures as dicts
+    return output
 
 
 def file_id(path: Path) -> FileId | None:
