@@ -6,15 +6,12 @@ from typing import Any
 
 import duckdb
 
-
-def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description or []]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+from etl.sql_files import dict_rows
 
 
 def list_loads(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Committed loads, newest first, with the files each read."""
-    return _dicts(
+    return dict_rows(
         con.execute(
             """
             select l.load_id, l.started_at, l.finished_at, l.status,
@@ -34,7 +31,7 @@ def list_rejects(
     if load_id is None:
         row = con.execute("select max(load_id) from loads").fetchone()
         load_id = row[0] if row else None
-    rows = _dicts(
+    rows = dict_rows(
         con.execute(
             "select source_file, entity, row_number, column_name, value, reason from rejects "
             "where load_id = ? order by source_file, row_number",

@@ -16,7 +16,7 @@ from etl.config import Settings
 from etl.contracts import STAGE_ORDER
 from etl.contracts.entities import Dimension, Stage, Status
 from etl.period import Period, PeriodError, month_text, resolve_period
-from etl.sql_files import run_sql
+from etl.sql_files import dict_rows, run_sql
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,6 @@ def canonical(values: tuple[str, ...], choices: tuple[str, ...], option: str) ->
             raise PeriodError(f"{option} {value!r} is not one of {', '.join(choices)}")
         out.append(by_lower[value.strip().lower()])
     return out
-
-
-def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description or []]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def latest_month(con: duckdb.DuckDBPyConnection) -> dt.date | None:
@@ -74,7 +69,7 @@ def _float(value: Any) -> float | None:
 
 
 def _adoption(con: duckdb.DuckDBPyConnection, params: dict[str, Any], period: Period) -> Any:
-    rows = _rows(run_sql(con, "metrics", "adoption_rates", params))
+    rows = dict_rows(run_sql(con, "metrics", "adoption_rates", params))
     program = {r["month"]: r["adoption_rate"] for r in rows if r["initiative_id"] is None}
     per_initiative = {
         r["initiative_id"]: r["adoption_rate"]
@@ -86,7 +81,7 @@ def _adoption(con: duckdb.DuckDBPyConnection, params: dict[str, Any], period: Pe
 
 
 def _decaying(con: duckdb.DuckDBPyConnection, params: dict[str, Any], settings: Settings) -> Any:
-    rows = _rows(run_sql(con, "metrics", "model_decay", params))
+    rows = dict_rows(run_sql(con, "metrics", "model_decay", params))
     retired = {
         r[0]
         for r in con.execute(
@@ -110,12 +105,12 @@ def compute_metrics(
     params = _params(period, filters, settings)
     run_sql(con, "metrics", "selected_initiatives", params)
     figures = {
-        r["initiative_id"]: r for r in _rows(run_sql(con, "metrics", "window_figures", params))
+        r["initiative_id"]: r for r in dict_rows(run_sql(con, "metrics", "window_figures", params))
     }
     program = figures.pop(None)
     adoption_rate, trend, adoption_by_initiative = _adoption(con, params, period)
-    summary = _rows(run_sql(con, "metrics", "stage_summary", params))[0]
-    signals = _rows(run_sql(con, "metrics", "signals", params))
+    summary = dict_rows(run_sql(con, "metrics", "stage_summary", params))[0]
+    signals = dict_rows(run_sql(con, "metrics", "signals", params))
     reporting = con.execute("select value from meta where name = 'reporting_currency'").fetchone()
     return {
         "as_of": month_text(period.as_of),
@@ -147,10 +142,12 @@ def _initiatives(
     figures: dict[str, dict[str, Any]],
     adoption: dict[str, Any],
 ) -> list[dict[str, Any]]:
-    selected = _rows(con.execute("select * from selected order by initiative_id"))
-    readiness = {r["initiative_id"]: r for r in _rows(run_sql(con, "metrics", "readiness", params))}
+    selected = dict_rows(con.execute("select * from selected order by initiative_id"))
+    readiness = {
+        r["initiative_id"]: r for r in dict_rows(run_sql(con, "metrics", "readiness", params))
+    }
     projected = {
-        r["initiative_id"]: r for r in _rows(run_sql(con, "metrics", "projections", params))
+        r["initiative_id"]: r for r in dict_rows(run_sql(con, "metrics", "projections", params))
     }
     out = []
     for s in selected:

@@ -30,3 +30,9 @@ def run_sql(
     text = sql_text(layer, name)
     used = {p: (params or {})[p] for p in set(_PARAM.findall(text))}
     return con.execute(text, used) if used else con.execute(text)
+
+
+def dict_rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The rows of an executed query as dicts keyed by column name."""
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
