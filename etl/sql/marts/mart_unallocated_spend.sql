@@ -2,23 +2,15 @@
 -- to no initiative), per month, cost source and reason, in the reporting currency. A currency
 -- with no fx rate for the month gives a NULL amount_usd: unknown, never counted as zero.
 create or replace table mart_unallocated_spend as
-with reporting as (
-    select value as currency from meta where name = 'reporting_currency'
-),
-
-converted as (
+with converted as (
     select
         u.month,
         u.source,
         u.reason,
         u.source_rows,
-        case
-            when u.currency = reporting.currency then u.amount::double
-            else u.amount::double * f.rate_to_reporting
-        end as amount_usd
+        u.amount::double * r.rate_to_reporting as amount_usd
     from unallocated_costs as u
-    cross join reporting
-    left join fx_rates as f on f.month = u.month and f.currency = u.currency
+    left join stg_fx_rates as r on r.month = u.month and r.currency = u.currency
 ),
 
 final as (
