@@ -194,9 +194,11 @@ def column_names(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[s
 
 
 def clean_text(sql: str) -> str:
-    """Text with surrounding spaces removed (trim only when needed: it is costly), blank -> NULL."""
+    """Text with surrounding spaces removed, blank -> NULL. Trimming is costly, so it runs
+    only on text that starts or ends with a space (`prefix`/`suffix` are the cheapest test)."""
     return (
-        f"nullif(case when {sql}[1] = ' ' or {sql}[-1] = ' ' then trim({sql}) else {sql} end, '')"
+        f"nullif(case when prefix({sql}, ' ') or suffix({sql}, ' ') then trim({sql}) "
+        f"else {sql} end, '')"
     )
 
 

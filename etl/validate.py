@@ -188,33 +188,42 @@ def _key_problems(model: type[Entity], positions: dict[str, int]) -> list[Proble
     return [_problem(positions[first], first, f"_raw_{first}", "_key_count > 1", reason)]
 
 
-def _reference_problems(
+def _reference_checks(
     model: type[Entity], plan: CheckPlan, positions: dict[str, int]
-) -> list[Problem]:
-    problems = []
+) -> list[tuple[Problem, str]]:
+    """Rules that look rows up in other tables, each with the lookup that breaks it. The
+    lookup is computed once per row as a column (`Problem.when`), shared by `_problems`
+    and `_ok`: written inline in both, DuckDB would join twice."""
+    checks = []
     if model.refers_to_initiative:
         reason = (
             "'initiative_id ' || _raw_initiative_id || ' is not a loaded initiative; "
             "load it in initiatives first'"
         )
-        when = "initiative_id not in (select initiative_id from initiatives)"
-        problems.append(
-            _problem(
-                positions["initiative_id"], "initiative_id", "_raw_initiative_id", when, reason
-            )
+        lookup = "initiative_id not in (select initiative_id from initiatives)"
+        problem = _problem(
+            positions["initiative_id"],
+            "initiative_id",
+            "_raw_initiative_id",
+            "_unknown_initiative",
+            reason,
         )
+        checks.append((problem, lookup))
     if "currency" in positions and model.entity != "fx_rates":
         reason = (
             "'currency ' || currency || ' has no fx rate for ' || strftime(month, '%Y-%m') "
             "|| '; load fx_rates for that month'"
         )
-        when = (
+        lookup = (
             f"currency <> {quote_literal(plan.reporting_currency)} and not exists "
             "(select 1 from fx_rates as f "
-            "where f.month = checked.month and f.currency = checked.currency)"
+            "where f.month = parsed.month and f.currency = parsed.currency)"
         )
-        problems.append(_problem(positions["currency"], "currency", "_raw_currency", when, reason))
-    return problems
+        problem = _problem(
+            positions["currency"], "currency", "_raw_currency", "_missing_fx_rate", reason
+        )
+        checks.append((problem, lookup))
+    return checks
 
 
 def check_select(plan: CheckPlan, source: str, row_sql: str = "rowid + 1") -> str:
@@ -228,12 +237,15 @@ def check_select(plan: CheckPlan, source: str, row_sql: str = "rowid + 1") -> st
     per_column = [
         p for c in columns for p in _column_problems(positions[c.name], c, f"_raw_{c.name}", c.name)
     ]
+    references = _reference_checks(model, plan, positions)
     problems = [
         *per_column,
         *_rule_problems(model, positions),
         *_key_problems(model, positions),
-        *_reference_problems(model, plan, positions),
+        *(problem for problem, _ in references),
     ]
+    lookups = "".join(f", {lookup} as {problem.when}" for problem, lookup in references)
+    helpers = ["_key_count", *(problem.when for problem, _ in references)]
     structs = ", ".join(p.struct_sql() for p in problems)
     broken = " or ".join(f"coalesce({p.when}, false)" for p in problems)
     if model.key:
@@ -247,9 +259,9 @@ with parsed as (
     select {row_sql} as _row, {typed}, * from {source}
 ),
 checked as (
-    select *, {key_count} as _key_count from parsed
+    select *, {key_count} as _key_count{lookups} from parsed
 )
-select * exclude (_key_count, {", ".join(f"_raw_{c.name}" for c in columns)}),
+select * exclude ({", ".join([*helpers, *(f"_raw_{c.name}" for c in columns)])}),
     list_sort(list_filter([{structs}], lambda p: p is not null)) as _problems,
     not ({broken}) as _ok
 from checked
