@@ -1,8 +1,10 @@
 """Usage events to monthly active users: the one place that turns raw events into the
 `mart_monthly_active` mart, behind a small interface so another engine can take it over.
 
-Raw events are immutable Parquet partitions (one folder per load, one sub-folder per month).
-A refresh recomputes only the months it is given, from every partition of those months.
+Raw events are immutable Parquet files (a folder per load, a file per input file; older
+databases hold a sub-folder per month instead). Every file carries its `month`
+column, and `event_partitions` names each file under every month it holds, so a refresh
+recomputes only the months it is given, reading only the files that hold them.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ class DuckDBMonthlyActive:
             """
             insert into mart_monthly_active
             select initiative_id, month, count(distinct user_key) as active_users
-            from read_parquet(?)
+            from read_parquet(?, hive_partitioning = false)
             where list_contains(?, month)
             group by initiative_id, month
             """,
@@ -46,9 +48,10 @@ class DuckDBMonthlyActive:
 def partitions_of(
     con: duckdb.DuckDBPyConnection, db_dir: Path, months: list[dt.date]
 ) -> list[Path]:
-    """Every event partition file of the given months, as absolute paths."""
+    """Every events file holding rows of the given months, as absolute paths."""
     rows = con.execute(
-        "select path from event_partitions where list_contains(?, month) order by path", [months]
+        "select distinct path from event_partitions where list_contains(?, month) order by path",
+        [months],
     ).fetchall()
     return [db_dir / row[0] for row in rows]
 

@@ -20,7 +20,8 @@ import duckdb
 from etl import storage
 from etl.adapters import AdapterOptions
 from etl.config import Settings
-from etl.loader import Loader, register_key
+from etl.loader import Loader
+from etl.pseudonyms import register_user_key
 from etl.readers import RefusedFile, SourceFile, expand, resolve, sha256_of
 from etl.results import FileResult, LoadResult
 
@@ -65,24 +66,27 @@ def _writes_events(source: SourceFile) -> bool:
     return source.entity == "usage_events"
 
 
-def plan_skips(store: storage.Store, sources: list[SourceFile], force: bool) -> list[int | None]:
+def loaded_files(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
+    """(sha256, entity) -> rows read, of every file a committed load read."""
+    rows = con.execute(
+        "select sha256, entity, max_by(rows_read, load_id) from load_files "
+        "where not skipped group by all"
+    ).fetchall()
+    return {(sha, entity): int(n) for sha, entity, n in rows}
+
+
+def plan_skips(
+    loaded: dict[tuple[str, str], int], sources: list[SourceFile], force: bool
+) -> list[int | None]:
     """Per file: the rows read when its exact content was loaded before (it is skipped),
     else None. A file given twice in one command is loaded once."""
     if force:
         return [None] * len(sources)
-    earlier: dict[tuple[str, str], int] = {}
-    if store.db.exists():
-        with contextlib.closing(storage.open_current(store.db)) as con:
-            rows = con.execute(
-                "select sha256, entity, max_by(rows_read, load_id) from load_files "
-                "where not skipped group by all"
-            ).fetchall()
-        earlier = {(sha, entity): int(n) for sha, entity, n in rows}
     plan: list[int | None] = []
     seen: set[tuple[str, str]] = set()
     for source in sources:
         key = (source.sha256, source.entity)
-        plan.append(earlier.get(key, 0 if key in seen else None))
+        plan.append(loaded.get(key, 0 if key in seen else None))
         seen.add(key)
     return plan
 
@@ -132,10 +136,10 @@ def _load_locked(
     result: LoadResult,
     options: LoadOptions,
 ) -> None:
-    committed = _committed(store)
+    committed, loaded = _current_state(store)
     storage.remove_orphans(store, committed)
     load_id = result.load_id = storage.next_load_id(store, committed)
-    skips = plan_skips(store, sources, options.force)
+    skips = plan_skips(loaded, sources, options.force)
     for source, earlier in zip(sources, skips, strict=True):
         result.files.append(
             FileResult(
@@ -153,7 +157,7 @@ def _load_locked(
         storage.append_audit(store, load_id=load_id, event="skipped", command=options.command)
         return
     storage.append_audit(store, load_id=load_id, event="started", command=options.command)
-    _write_release(store, todo, settings, result, options)
+    _write_release(store, committed, todo, settings, result, options)
     storage.append_audit(
         store,
         load_id=load_id,
@@ -165,6 +169,7 @@ def _load_locked(
 
 def _write_release(
     store: storage.Store,
+    committed: int,
     todo: list[tuple[int, SourceFile]],
     settings: Settings,
     result: LoadResult,
@@ -179,7 +184,7 @@ def _write_release(
     try:
         loader.fix_reporting_currency()
         if any(_writes_events(source) for _, source in todo):
-            register_key(con, store, settings, result.dry_run)
+            register_user_key(con, store, settings, result.dry_run)
         for index, source in todo:
             if options.progress:
                 options.progress(f"{source.path.name} ({source.entity})")
@@ -188,7 +193,7 @@ def _write_release(
         loader.finish(result, options.command, started)
         con.close()
         if not result.dry_run:
-            storage.switch_in(store, settings.releases_kept)
+            storage.switch_in(store, committed, settings.releases_kept)
             switched = True
     except duckdb.Error as exc:
         raise storage.StorageError(f"the load failed inside DuckDB: {exc}") from exc
@@ -203,11 +208,12 @@ def _write_release(
                 store.events_dir.rmdir()  # only when empty: nothing else was ever stored
 
 
-def _committed(store: storage.Store) -> int:
+def _current_state(store: storage.Store) -> tuple[int, dict[tuple[str, str], int]]:
+    """The committed load id of the current release and the files it has loaded."""
     if not store.db.exists():
-        return 0
+        return 0, {}
     with contextlib.closing(storage.open_current(store.db)) as con:
-        return storage.committed_load_id(con)
+        return storage.committed_load_id(con), loaded_files(con)
 
 
 __all__ = ["FileResult", "LoadOptions", "LoadResult", "load_files"]

@@ -25,7 +25,7 @@ from etl.readers import (
     transcode_to_utf8,
 )
 from etl.results import FileResult, LoadResult
-from etl.validate import CheckPlan, check_select, check_sql, quote_literal
+from etl.validate import CheckPlan, check_select, check_sql
 from etl.writers import apply_rows, stream_events
 
 
@@ -211,14 +211,3 @@ class Loader:
                 ],
             )
         self.con.execute("checkpoint")
-
-
-def register_key(
-    con: duckdb.DuckDBPyConnection, store: storage.Store, settings: Settings, dry_run: bool
-) -> None:
-    """Makes the user-id hash available to the event writer as a temporary macro."""
-    if settings.pseudonymise_user_ids:
-        key = storage.pseudonym_key(store, settings.pseudonym_key, dry_run)
-        con.execute(f"create temp macro user_key(u) as md5({quote_literal(key)} || u)")
-    else:
-        con.execute("create temp macro user_key(u) as u")

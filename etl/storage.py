@@ -251,12 +251,11 @@ def _keep_release(store: Store, committed: int, keep: int) -> None:
         old.unlink(missing_ok=True)
 
 
-def switch_in(store: Store, keep: int) -> None:
-    """Makes PATH.next the current release, keeping the one it replaces for rollback."""
+def switch_in(store: Store, committed: int, keep: int) -> None:
+    """Makes PATH.next the current release, keeping the one it replaces (the state after
+    load `committed`) for rollback."""
     _fsync(store.next_path)
     if store.db.exists():
-        with contextlib.closing(open_current(store.db)) as con:
-            committed = committed_load_id(con)
         _keep_release(store, committed, keep)
     os.replace(store.next_path, store.db)
 

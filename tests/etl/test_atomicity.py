@@ -15,6 +15,8 @@ from typing import Any
 import duckdb
 import pytest
 
+from etl.pseudonyms import user_key_sql
+from etl.validate import quote_literal
 from tests.conftest import run_cli, write_csv
 from tests.helpers import (
     ADOPTION,
@@ -172,7 +174,8 @@ def test_a_kill_while_the_key_file_is_created_leaves_no_empty_key(
     with duckdb.connect() as con:
         unkeyed = con.execute(
             "select count(*) from read_parquet(?) where user_key in "
-            "(select md5('user-' || n) from range(5) as t(n))",
+            f"(select {user_key_sql('md5-64', '', quote_literal('user-') + ' || n')} "
+            "from range(5) as t(n))",
             [parts],
         ).fetchone()
     assert unkeyed == (0,), "user ids were hashed without a secret (an empty key file)"

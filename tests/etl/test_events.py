@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from etl.config import Settings
+from etl.load import load_files
+from etl.pseudonyms import derived_key
+from etl.validate import quote_literal
 from tests.conftest import write_csv
 from tests.etl.conftest import INITIATIVES_HEADER, load, metrics, table
 
@@ -125,3 +131,111 @@ def test_only_touched_months_are_recomputed(db: Path, tmp_path: Path) -> None:
     )
     assert months == [("2026-02", 1), ("2026-03", 1)]
     assert len(table(db, "select * from event_partitions")) == 2
+
+
+# ---- how events are stored -----------------------------------------------------------------
+
+
+def test_an_events_file_keeps_only_its_valid_rows(db: Path, tmp_path: Path) -> None:
+    events = write_csv(
+        tmp_path / "usage_events.csv",
+        EVENTS,
+        [
+            ("a", "u1", "2026-02-03T10:00:00Z", "chat"),
+            ("a", "u2", "not a time", "chat"),
+            ("zz", "u3", "2026-03-03T10:00:00Z", "chat"),
+            ("a", "u4", "2026-03-04T10:00:00Z", None),
+        ],
+    )
+
+    result = load(db, events)
+
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (4, 2, 2)
+    partitions = table(db, "select month, path, rows from event_partitions order by month")
+    assert [(str(m), rows) for m, _, rows in partitions] == [("2026-02-01", 1), ("2026-03-01", 1)]
+    [path] = {p for _, p, _ in partitions}  # one file, named under each month it holds
+    stored = table(db, f"select month, action from read_parquet('{db.parent / path}') order by 1")
+    assert [(str(m), a) for m, a in stored] == [("2026-02-01", "chat"), ("2026-03-01", None)]
+
+
+def test_user_keys_are_the_keyed_md5_of_the_user_id(db: Path, tmp_path: Path) -> None:
+    secret = "a secret of any length"
+    events = write_csv(tmp_path / "usage_events.csv", EVENTS, [("a", "alice", "2026-02-03", None)])
+
+    load_files(db, [events], Settings(pseudonym_key=secret))
+
+    [(path,)] = table(db, "select path from event_partitions")
+    [(stored,)] = table(db, f"select user_key from read_parquet('{db.parent / path}')")
+    digest = hashlib.md5(derived_key(secret) + b"alice").digest()
+    assert stored == int.from_bytes(digest[:8], "little")
+    assert table(db, "select value from meta where name = 'user_key_format'") == [("md5-64",)]
+
+
+def _make_legacy(db: Path, secret: str, users: list[str]) -> None:
+    """Turns `db` into a database of the earlier format: events in one month folder per
+    month, keys as 32 hex characters, no key format recorded."""
+    folder = db.with_name(db.name + ".events") / "load-1" / "file-9" / "month=2026-02-01"
+    folder.mkdir(parents=True)
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            f"""
+            copy (select 'a' as initiative_id, date '2026-02-01' as month,
+                         md5({quote_literal(secret)} || u) as user_key,
+                         timestamptz '2026-02-02 10:00:00+00' as event_time,
+                         null::varchar as action
+                  from unnest(?) as t(u))
+            to '{folder / "events_0.parquet"}' (format parquet)
+            """,
+            [users],
+        )
+        relative = str((folder / "events_0.parquet").relative_to(db.parent))
+        con.execute(
+            "insert into event_partitions values (1, date '2026-02-01', ?, ?)",
+            [relative, len(users)],
+        )
+        con.execute("delete from meta where name = 'user_key_format'")
+
+
+def test_a_database_of_hex_keys_keeps_them_and_its_old_partitions_count(
+    db: Path, tmp_path: Path
+) -> None:
+    settings = Settings(pseudonym_key="legacy secret")
+    _make_legacy(db, "legacy secret", ["u1", "u2"])
+    events = write_csv(
+        tmp_path / "usage_events.csv",
+        EVENTS,
+        [("a", "u2", "2026-02-10T10:00:00Z", None), ("a", "u3", "2026-02-11T10:00:00Z", None)],
+    )
+
+    assert load_files(db, [events], settings).status == "loaded"
+
+    assert table(db, "select value from meta where name = 'user_key_format'") == [("md5-hex",)]
+    assert table(db, "select active_users from mart_monthly_active") == [(3,)]  # u2 once
+
+
+def test_switching_pseudonymisation_off_is_refused(db: Path, tmp_path: Path) -> None:
+    first = write_csv(
+        tmp_path / "1" / "usage_events.csv", EVENTS, [("a", "u1", "2026-02-03", None)]
+    )
+    later = write_csv(
+        tmp_path / "2" / "usage_events.csv", EVENTS, [("a", "u1", "2026-02-04", None)]
+    )
+    load(db, first)
+    before = table(db, "select * from mart_monthly_active")
+
+    result = load_files(db, [later], Settings(pseudonymise_user_ids=False))
+
+    assert result.status == "refused"
+    assert result.error is not None and "SCALEBOARD_PSEUDONYMISE_USER_IDS" in result.error
+    assert table(db, "select * from mart_monthly_active") == before
+
+
+def test_a_file_of_rejected_events_leaves_no_file(db: Path, tmp_path: Path) -> None:
+    events = write_csv(tmp_path / "usage_events.csv", EVENTS, [("zz", "u1", "2026-02-03", None)])
+
+    result = load(db, events)
+
+    assert (result.rows_read, result.rows_rejected) == (1, 1)
+    assert table(db, "select count(*) from event_partitions") == [(0,)]
+    events_dir = db.with_name(db.name + ".events")
+    assert not list(events_dir.glob("**/*.parquet"))

@@ -105,7 +105,7 @@ def test_user_ids_are_pseudonymised(tmp_path: Path) -> None:
         [str(tmp_path / "db.duckdb.events" / "**" / "*.parquet")],
     )
     assert len(keys) == 2
-    assert all(not key.startswith(("A1B2", "D1B2")) for (key,) in keys)
+    assert all(isinstance(key, int) for (key,) in keys)  # keyed hashes, not the UPNs
 
 
 def test_rerun_changes_nothing(tmp_path: Path) -> None:
