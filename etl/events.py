@@ -38,8 +38,8 @@ class DuckDBMonthlyActive:
             insert into mart_monthly_active
             select initiative_id, month, count(distinct user_key) as active_users
             from read_parquet(?, hive_partitioning = false)
-            where list_contains(?, month)
-            group by initiative_id, month
+            where month in (select unnest(?::date[]))  -- a semi-join: list_contains per row
+            group by initiative_id, month               -- cost a fifth of the refresh
             """,
             [[str(p) for p in partitions], months],
         )
