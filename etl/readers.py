@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,16 +135,22 @@ def csv_header(path: Path) -> list[str]:
 _ENCODING_FIX = "re-save it as UTF-8, or pass --encoding with its encoding, e.g. --encoding cp1252"
 
 
+def strict_csv_scan(names: Sequence[str]) -> str:
+    """`read_csv(?)` of a UTF-8 CSV file whose header has the columns `names` (they name the
+    columns read, in order), every column as text. Parsed strictly with no sniffing, so no
+    row is ever skipped as a comment or a preamble, and a malformed record is an error."""
+    columns = ", ".join(f"{quote_literal(name)}: 'VARCHAR'" for name in names)
+    return (
+        f"read_csv(?, columns = {{{columns}}}, header = true, auto_detect = false, "
+        "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
+        "skip = 0, comment = '', encoding = 'utf-8')"
+    )
+
+
 def _scan_sql(fmt: str, header: list[str]) -> str:
-    """A DuckDB table function reading the file; CSV is parsed strictly with no sniffing, so
-    no row is ever skipped as a comment or a preamble."""
+    """A DuckDB table function reading the file (CSV: `strict_csv_scan`)."""
     if fmt == "csv":
-        columns = ", ".join(f"{quote_literal(name)}: 'VARCHAR'" for name in header)
-        return (
-            f"read_csv(?, columns = {{{columns}}}, header = true, auto_detect = false, "
-            "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
-            "skip = 0, comment = '', encoding = 'utf-8')"
-        )
+        return strict_csv_scan(header)
     if fmt == "parquet":
         return "read_parquet(?)"
     return "read_json(?, format = 'auto', sample_size = -1, maximum_object_size = 67108864)"

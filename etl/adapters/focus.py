@@ -29,6 +29,7 @@ from etl.adapters.base import (
     read_mapping,
 )
 from etl.contracts.entities import CostCategory
+from etl.readers import RefusedFile, csv_header, strict_csv_scan
 from etl.validate import quote_ident
 
 REQUIRED = ("BillingAccountId", "BillingPeriodStart", "ChargePeriodStart", "BillingCurrency")
@@ -37,10 +38,6 @@ DEFAULT_COST = "EffectiveCost"
 CATEGORY_COLUMNS = ("service_category", "charge_category", "category")
 TAG_COLUMNS = ("tag_value", "initiative_id")
 
-_CSV_SCAN = (
-    "read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
-    "strict_mode = true, null_padding = false, skip = 0, comment = '', encoding = 'utf-8')"
-)
 _ISO = r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?"
 _ZONED = r"[T ]\d{2}:\d{2}.*(Z|[+-]\d{2}(:?\d{2})?)$"
 
@@ -257,13 +254,16 @@ _PROBLEMS = ", ".join(
 
 
 def _scan(path: Path) -> str:
-    suffixes = [s.lower() for s in path.suffixes]
-    return "read_parquet(?)" if ".parquet" in suffixes else _CSV_SCAN
+    if ".parquet" in [s.lower() for s in path.suffixes]:
+        return "read_parquet(?)"
+    return strict_csv_scan(csv_header(path))
 
 
-def _file_columns(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, tuple[str, str]]:
+def _file_columns(
+    con: duckdb.DuckDBPyConnection, scan: str, path: Path
+) -> dict[str, tuple[str, str]]:
     """The file's columns: trimmed lower-case name -> (name as written, DuckDB type)."""
-    described = con.execute(f"describe select * from {_scan(path)}", [str(path)]).fetchall()
+    described = con.execute(f"describe select * from {scan}", [str(path)]).fetchall()
     return {str(name).strip().lower(): (str(name), str(kind)) for name, kind, *_ in described}
 
 
@@ -368,15 +368,15 @@ def _read(
     """Reads the columns the adapter needs into `{prefix}_read`; returns the cost column as
     the file names it, and notes."""
     try:
-        columns = _file_columns(con, path)
-    except duckdb.Error as exc:
-        raise AdapterError(
-            f"cannot be read as a FOCUS CSV or Parquet file: {str(exc).splitlines()[0]}"
-        ) from None
+        scan = _scan(path)
+        columns = _file_columns(con, scan, path)
+    except (duckdb.Error, RefusedFile) as exc:
+        why = exc.why if isinstance(exc, RefusedFile) else str(exc).splitlines()[0]
+        raise AdapterError(f"cannot be read as a FOCUS CSV or Parquet file: {why}") from None
     selected, notes = _select_columns(columns, (options.cost_column or DEFAULT_COST).strip())
     select = ", ".join(f"{_text(column)} as {alias}" for alias, column in selected.items())
     con.execute(
-        f"create or replace temp table {prefix}_read as select {select} from {_scan(path)}",
+        f"create or replace temp table {prefix}_read as select {select} from {scan}",
         [str(path)],
     )
     cost = selected["cost"]

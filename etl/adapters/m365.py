@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from etl.adapters.base import AdapterError, AdapterOptions, Conversion, Converted, Mapping
+from etl.readers import csv_header, strict_csv_scan
 from etl.validate import quote_literal
 
 _CSV_DAYS = """
@@ -38,7 +39,7 @@ select
     nullif(trim("Report Refresh Date"), '') as refreshed,
     "Any App Enabled Users" as enabled,
     "Any App Active Users" as active
-from read_csv(?, all_varchar = true, header = true, auto_detect = true)
+from {scan}
 """
 
 _JSON_DAYS = """
@@ -84,7 +85,7 @@ select
     "User Principal Name" as user_id,
     "Report Refresh Date" as refreshed,
     "Last Activity Date" as last_activity
-from read_csv(?, all_varchar = true, header = true, auto_detect = true)
+from {scan}
 """
 
 _JSON_USERS = """
@@ -158,13 +159,8 @@ from {users} where problem is null and is_active
 """
 
 
-def _csv_columns(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
-    names = con.execute(
-        "select column_name from (describe select * from "
-        "read_csv(?, all_varchar = true, header = true, auto_detect = true))",
-        [str(path)],
-    ).fetchall()
-    return {name.strip().lower() for (name,) in names}
+def _csv_columns(path: Path) -> set[str]:
+    return {name.strip().lower() for name in csv_header(path)}
 
 
 def _is_user_detail(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
@@ -176,16 +172,17 @@ def _is_user_detail(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
             [str(path)],
         ).fetchone()
         return bool(row and row[0])
-    return "user principal name" in _csv_columns(con, path)
+    return "user principal name" in _csv_columns(path)
 
 
-def _days_query(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+def _days_query(path: Path) -> str:
     """The count report's rows; a summary (no Report Date) is dated by its refresh date."""
     if path.suffix.lower() == ".json":
         return _JSON_DAYS
-    dated = "report date" in _csv_columns(con, path)
+    dated = "report date" in _csv_columns(path)
     return _CSV_DAYS.format(
-        report_date='try_cast("Report Date" as date)' if dated else "null::date"
+        scan=strict_csv_scan(csv_header(path)),
+        report_date='try_cast("Report Date" as date)' if dated else "null::date",
     )
 
 
@@ -210,7 +207,7 @@ class M365Copilot:
             if _is_user_detail(con, path):
                 return _user_detail(con, path, prefix, initiative)
             days = f"{prefix}_days"
-            query = _days_query(con, path)
+            query = _days_query(path)
             con.execute(f"create or replace temp table {days} as {query}", [str(path)])
         except duckdb.Error as exc:
             raise AdapterError(
@@ -229,7 +226,10 @@ def _user_detail(
 ) -> Conversion:
     """Adoption per refresh month and events of the users active in it (module docstring)."""
     users = f"{prefix}_users"
-    query = _JSON_USERS if path.suffix.lower() == ".json" else _CSV_USERS
+    if path.suffix.lower() == ".json":
+        query = _JSON_USERS
+    else:
+        query = _CSV_USERS.format(scan=strict_csv_scan(csv_header(path)))
     con.execute(f"create or replace temp table {users}_read as {query}", [str(path)])
     con.execute(_USERS.format(users=users, query=f"select * from {users}_read"))
     adoption, events, rejects = f"{prefix}_adoption", f"{prefix}_events", f"{prefix}_rejects"

@@ -42,7 +42,7 @@ from etl.adapters.base import (
     read_mapping,
 )
 from etl.contracts import ENTITIES, Stage, Status, columns_of
-from etl.readers import RefusedFile, transcode_to_utf8
+from etl.readers import RefusedFile, strict_csv_scan, transcode_to_utf8
 from etl.validate import quote_literal
 
 STAGES = "us_ai_inventory_stages"
@@ -488,14 +488,10 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, p: str) -> tuple[Shape, di
         utf8 = _utf8_file(path, Path(folder))
         header = _header(utf8)
         shape, index = _shape(header)
-        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+        scan = strict_csv_scan([f"c{i}" for i in range(len(header))])
         try:
             con.execute(
-                f"create or replace temp table {p}_file as select * from read_csv(?, "
-                f"columns = {{{columns}}}, header = true, auto_detect = false, delim = ',', "
-                "quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
-                "skip = 0, comment = '', encoding = 'utf-8')",
-                [str(utf8)],
+                f"create or replace temp table {p}_file as select * from {scan}", [str(utf8)]
             )
         except duckdb.Error as exc:
             raise AdapterError(f"a record breaks the CSV format: {_short(exc)}") from None
