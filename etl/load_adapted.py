@@ -50,7 +50,7 @@ def _load_output(
     loader: Loader, source: SourceFile, output: Converted, checked: str, index: int
 ) -> int:
     """Checks and stores one entity's rows; returns the source records rejected. Usage
-    events are appended as Parquet partitions (and their months refreshed), never upserted."""
+    events are appended as a Parquet file (and their months refreshed), never upserted."""
     con = loader.con
     plan = CheckPlan(output.entity, output.table, loader.reporting_currency)
     con.execute(check_sql(plan, checked, row_sql="_source_row"))

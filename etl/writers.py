@@ -116,17 +116,14 @@ def stream_events(
     from the file; returns (rows read, rows rejected, months written)."""
     target = _events_file(store, load_id, f"file-{index}")
     [(rows_read,)] = run(_copy_events_sql(checked_select, target))
-    months = register_events_file(con, store, load_id, target)
-    [(kept,)] = con.execute(
-        "select coalesce(sum(rows), 0) from event_partitions where path = ?",
-        [_relative(store, target)],
-    ).fetchall()
-    rejected = int(rows_read) - int(kept)
+    rows_by_month = register_events_file(con, store, load_id, target)
+    kept = sum(rows_by_month.values())
+    rejected = int(rows_read) - kept
     if not kept:
         target.unlink()  # nothing to keep: no file that no release would name
     elif rejected:
         _drop_rejected(con, target)
-    return int(rows_read), rejected, months
+    return int(rows_read), rejected, set(rows_by_month)
 
 
 def _events_file(store: Store, load_id: int, name: str) -> Path:
@@ -157,27 +154,24 @@ def append_checked_events(
     target = _events_file(store, load_id, name)
     valid = f"select * from {checked} where len(_problems) = 0"
     con.execute(_copy_events_sql(valid, target, ok="true"))
-    return register_events_file(con, store, load_id, target)
+    return set(register_events_file(con, store, load_id, target))
 
 
 def register_events_file(
     con: duckdb.DuckDBPyConnection, store: Store, load_id: int, path: Path
-) -> set[dt.date]:
+) -> dict[dt.date, int]:
     """Records a load's events file in `event_partitions`, once per month it holds, with
-    that month's row count; returns the months."""
-    con.execute(
+    that month's row count; returns the rows per month."""
+    rows = con.execute(
         """
         insert into event_partitions
         select ?, month, ?, count(*) from read_parquet(?)
         where month is not null group by month
+        returning month, rows
         """,
         [load_id, _relative(store, path), str(path)],
-    )
-    rows = con.execute(
-        "select month from event_partitions where load_id = ? and path = ?",
-        [load_id, _relative(store, path)],
     ).fetchall()
-    return {row[0] for row in rows}
+    return {month: int(count) for month, count in rows}
 
 
 def apply_rows(
