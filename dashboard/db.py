@@ -31,9 +31,8 @@ from typing import Any, TypeVar
 import duckdb
 
 from etl.config import Settings
-from etl.ddl import SCHEMA_VERSION
 from etl.metrics import compute_metrics
-from etl.storage import StorageError, check_version, configure, open_reader
+from etl.storage import StorageError, check_readable, configure, open_reader
 
 T = TypeVar("T")
 FileId = tuple[int, int, int, int]
@@ -100,15 +99,10 @@ def _attach(path: Path, fd: int) -> duckdb.DuckDBPyConnection:
             f"attach {_quoted(str(alias if alias.exists() else path))} as {CATALOG} (read_only)"
         )
         con.execute(f"use {CATALOG}")
-        version = check_version(con, path)
+        check_readable(con, path)
     except (StorageError, duckdb.Error):
         con.close()
         raise
-    if version < SCHEMA_VERSION:
-        con.close()
-        raise StorageError(
-            f"{path} has schema {version}; run any `scaleboard load` on it to upgrade it."
-        )
     return con
 
 

@@ -136,7 +136,7 @@ def _load_locked(
     result: LoadResult,
     options: LoadOptions,
 ) -> None:
-    committed, loaded = _current_state(store)
+    committed, loaded, upgrade = _current_state(store)
     storage.remove_orphans(store, committed)
     load_id = result.load_id = storage.next_load_id(store, committed)
     skips = plan_skips(loaded, sources, options.force)
@@ -152,7 +152,7 @@ def _load_locked(
         )
         result.rows_skipped += earlier or 0
     todo = [(i, s) for i, s in enumerate(sources) if not result.files[i].skipped]
-    if not todo:  # every file was loaded before: nothing changes, not even the history
+    if not todo and not upgrade:  # every file was loaded before: nothing changes at all
         result.status = "loaded"
         storage.append_audit(store, load_id=load_id, event="skipped", command=options.command)
         return
@@ -208,12 +208,17 @@ def _write_release(
                 store.events_dir.rmdir()  # only when empty: nothing else was ever stored
 
 
-def _current_state(store: storage.Store) -> tuple[int, dict[tuple[str, str], int]]:
-    """The committed load id of the current release and the files it has loaded."""
+def _current_state(store: storage.Store) -> tuple[int, dict[tuple[str, str], int], bool]:
+    """The committed load id of the current release, the files it has loaded, and whether
+    it needs an upgrade (a load writes a new release even when it skips every file)."""
     if not store.db.exists():
-        return 0, {}
+        return 0, {}, False
     with contextlib.closing(storage.open_current(store.db)) as con:
-        return storage.committed_load_id(con), loaded_files(con)
+        return (
+            storage.committed_load_id(con),
+            loaded_files(con),
+            storage.upgrade_needed(con, store.db),
+        )
 
 
 __all__ = ["FileResult", "LoadOptions", "LoadResult", "load_files"]

@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 
 from etl.ddl import SCHEMA_VERSION, create_schema
+from etl.marts import build_marts, built_models, models_fingerprint
 
 
 class StorageError(Exception):
@@ -96,11 +97,25 @@ def check_version(con: duckdb.DuckDBPyConnection, db: Path) -> int:
     return version
 
 
+def upgrade_needed(con: duckdb.DuckDBPyConnection, db: Path) -> bool:
+    """Whether an open release that this version can read was written by an older schema or
+    built by other SQL models; the next load upgrades it in place."""
+    return check_version(con, db) < SCHEMA_VERSION or built_models(con) != models_fingerprint()
+
+
+def check_readable(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    """Refuses a release that would be misread as it is: not Scaleboard's, newer, or in
+    need of an upgrade (its marts would answer by other definitions)."""
+    if upgrade_needed(con, db):
+        raise StorageError(
+            f"{db} was written by another version of Scaleboard; run `scaleboard load` with "
+            "any file on it to upgrade it in place."
+        )
+
+
 def open_reader(db: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the current release, or an empty in-memory database."""
     if not db.exists():
-        from etl.marts import build_marts
-
         con = configure(duckdb.connect())
         create_schema(con)
         build_marts(con)
@@ -109,12 +124,11 @@ def open_reader(db: Path) -> duckdb.DuckDBPyConnection:
         con = configure(duckdb.connect(str(db), read_only=True))
     except duckdb.Error as exc:
         raise StorageError(f"cannot open {db}: {exc}") from exc
-    version = check_version(con, db)
-    if version < SCHEMA_VERSION:
+    try:
+        check_readable(con, db)
+    except StorageError:
         con.close()
-        raise StorageError(
-            f"{db} has schema {version}; run any `scaleboard load` on it to upgrade it in place."
-        )
+        raise
     return con
 
 
@@ -296,8 +310,6 @@ def rollback(store: Store, timeout_s: float) -> tuple[int, int]:
         else:
             if loads_in_state > 1:
                 raise StorageError(f"no earlier state of {store.db} is kept; cannot roll back.")
-            from etl.marts import build_marts
-
             with contextlib.closing(configure(duckdb.connect(str(store.next_path)))) as con:
                 create_schema(con)
                 build_marts(con)

@@ -7,13 +7,19 @@ import pandas as pd
 
 from dashboard.queries import frame
 
-_MONTHS = """
+_MONTHS_WITH_DATA = """
 with months as (
     select month from adoption
     union all select month from costs
     union all select month from outcomes
     union all select month from mart_monthly_active
-),
+)
+"""
+"""The months of every fact row: the one definition of 'a month with data'."""
+
+_MONTHS = (
+    _MONTHS_WITH_DATA
+    + """,
 
 bounds as (select min(month) as first_month, max(month) as last_month from months),
 
@@ -25,14 +31,11 @@ final as (
 
 select strftime(month, '%Y-%m') as month from final order by month
 """
+)
 
-_FRESHNESS = """
-with months as (
-    select month from adoption
-    union all select month from costs
-    union all select month from outcomes
-    union all select month from mart_monthly_active
-),
+_FRESHNESS = (
+    _MONTHS_WITH_DATA
+    + """,
 
 final as (
     select
@@ -43,6 +46,7 @@ final as (
 
 select * from final
 """
+)
 
 
 def business_units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -48,6 +48,23 @@ def test_an_older_schema_is_upgraded_by_the_next_load(db: Path, tmp_path: Path) 
     assert metrics(db)["as_of"] == "2026-03"
 
 
+def test_marts_built_by_other_models_are_rebuilt_by_a_load_that_skips_every_file(
+    db: Path, tmp_path: Path
+) -> None:
+    with duckdb.connect(str(db)) as con:  # as a release written by another version
+        con.execute("update meta set value = 'other models' where name = 'models'")
+        con.execute("drop view stg_fx_rates")
+
+    refused = run_cli("metrics", "--db", db)
+    assert refused.returncode == 2 and "upgrade it in place" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+    result = load(db, tmp_path / "in")
+
+    assert result.status == "loaded" and all(f.skipped for f in result.files)
+    assert metrics(db)["as_of"] == "2026-03"
+
+
 def test_a_foreign_duckdb_file_is_refused(tmp_path: Path) -> None:
     other = tmp_path / "other.duckdb"
     with duckdb.connect(str(other)) as con:
