@@ -7,21 +7,10 @@ import pandas as pd
 
 from dashboard.queries import frame
 
-_MONTHS_WITH_DATA = """
-with months as (
-    select month from adoption
-    union all select month from costs
-    union all select month from outcomes
-    union all select month from mart_monthly_active
-)
-"""
-"""The months of every fact row: the one definition of 'a month with data'."""
-
-_MONTHS = (
-    _MONTHS_WITH_DATA
-    + """,
-
-bounds as (select min(month) as first_month, max(month) as last_month from months),
+_MONTHS = """
+with bounds as (
+    select min(month) as first_month, max(month) as last_month from stg_data_months
+),
 
 final as (
     select unnest(generate_series(first_month, last_month, interval 1 month))::date as month
@@ -31,22 +20,17 @@ final as (
 
 select strftime(month, '%Y-%m') as month from final order by month
 """
-)
 
-_FRESHNESS = (
-    _MONTHS_WITH_DATA
-    + """,
-
-final as (
+_FRESHNESS = """
+with final as (
     select
-        (select strftime(max(month), '%Y-%m') from months) as latest_month,
+        (select strftime(max(month), '%Y-%m') from stg_data_months) as latest_month,
         (select max(finished_at) from loads) as last_load_at,
         (select max(load_id) from loads) as load_id
 )
 
 select * from final
 """
-)
 
 
 def business_units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
