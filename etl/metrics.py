@@ -59,6 +59,7 @@ def _params(period: Period, filters: Filters, settings: Settings) -> dict[str, A
         "statuses": canonical(filters.statuses, tuple(s.value for s in Status), "--status"),
         "stalled_after_days": settings.stalled_after_days,
         "gate_min_score": settings.gate_min_score,
+        "decay_alert_pct": settings.decay_alert_pct,
         "dimensions": [d.value for d in Dimension],
         "months": [m for m in [*period.months, period.as_of] if m is not None],
     }
@@ -80,21 +81,10 @@ def _adoption(con: duckdb.DuckDBPyConnection, params: dict[str, Any], period: Pe
     return program.get(period.as_of), trend, per_initiative
 
 
-def _decaying(con: duckdb.DuckDBPyConnection, params: dict[str, Any], settings: Settings) -> Any:
+def _decaying(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> Any:
     rows = dict_rows(run_sql(con, "metrics", "model_decay", params))
-    retired = {
-        r[0]
-        for r in con.execute(
-            "select initiative_id from selected where status = 'retired'"
-        ).fetchall()
-    }
-    return [
-        {k: r[k] for k in ("initiative_id", "model", "metric", "baseline", "latest", "decay_pct")}
-        for r in rows
-        if r["decay_pct"] is not None
-        and r["decay_pct"] >= settings.decay_alert_pct
-        and r["initiative_id"] not in retired
-    ]
+    keys = ("initiative_id", "model", "metric", "baseline", "latest", "decay_pct")
+    return [{k: r[k] for k in keys} for r in rows if r["is_decaying"]]
 
 
 def compute_metrics(
@@ -131,7 +121,7 @@ def compute_metrics(
         "pilot_to_production_rate": _float(summary["pilot_to_production_rate"]),
         "stalled_pilots": [s["initiative_id"] for s in signals if s["is_stalled_pilot"]],
         "no_executive_owner": [s["initiative_id"] for s in signals if s["has_no_executive_owner"]],
-        "decaying_models": _decaying(con, params, settings),
+        "decaying_models": _decaying(con, params),
         "initiatives": _initiatives(con, params, figures, adoption_by_initiative),
     }
 

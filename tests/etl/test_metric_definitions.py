@@ -41,6 +41,17 @@ def test_signals_never_list_retired_initiatives(db: Path) -> None:
     assert m["pilot_to_production_rate"] == pytest.approx(2 / 4)  # retired ones count here
 
 
+def test_a_retired_initiative_has_no_decaying_model(db: Path, tmp_path: Path) -> None:
+    rows = [
+        (i, "m", "accuracy", day, value, None, "true")
+        for i in ("a", "r")
+        for day, value in (("2025-01-01", 0.9), ("2026-01-01", 0.5))
+    ]
+    load(db, write_csv(tmp_path / "more" / "model_metrics.csv", MODEL, rows))
+
+    assert [d["initiative_id"] for d in metrics(db)["decaying_models"]] == ["a"]
+
+
 def test_stalled_after_days_comes_from_settings(db: Path) -> None:
     assert metrics(db, Settings(stalled_after_days=303))["stalled_pilots"] == []
     assert metrics(db, Settings(stalled_after_days=302))["stalled_pilots"] == ["b"]

@@ -1,6 +1,7 @@
 -- Decay per (initiative, model, metric) from the measurements on or before as_of_date:
 -- baseline = the baseline of the latest row giving one, else the earliest value;
--- decay_pct = (baseline - latest) / |baseline| * 100, negated when lower is better.
+-- decay_pct = (baseline - latest) / |baseline| * 100, negated when lower is better;
+-- a decaying model: decay_pct >= decay_alert_pct, of an initiative that is not retired.
 with measured as (
     select *
     from model_metrics
@@ -23,12 +24,21 @@ series as (
     group by initiative_id, model, metric
 ),
 
-final as (
+decay as (
     select
         *,
         (baseline - latest) / nullif(abs(baseline), 0) * 100
             * (case when higher_is_better then 1 else -1 end) as decay_pct
     from series
+),
+
+final as (
+    select
+        d.*,
+        coalesce(d.decay_pct >= $decay_alert_pct and s.status <> 'retired', false)
+            as is_decaying
+    from decay as d
+    join selected as s using (initiative_id)
 )
 
 select * from final order by initiative_id, model, metric
