@@ -55,7 +55,7 @@ def _load_output(
     plan = CheckPlan(output.entity, output.table, loader.reporting_currency)
     con.execute(check_sql(plan, checked, row_sql="_source_row"))
     entity_source = SourceFile(source.path, output.entity, source.format, source.sha256)
-    _, rejected = loader._record_rejects(checked, entity_source, weight="_weight")
+    _, rejected = loader.record_rejects(checked, entity_source, weight="_weight")
     if output.replace_sources:
         con.execute(
             "delete from costs where list_contains(?, source)", [list(output.replace_sources)]

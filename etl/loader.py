@@ -107,7 +107,7 @@ class Loader:
         plan = CheckPlan(source.entity, raw, self.reporting_currency)
         self.con.execute(check_sql(plan, checked))
         self.con.execute(f"drop table {raw}")
-        result.rows_read, result.rows_rejected = self._record_rejects(checked, source)
+        result.rows_read, result.rows_rejected = self.record_rejects(checked, source)
 
     def _stream_events(
         self,
@@ -142,7 +142,7 @@ class Loader:
     def reporting_currency(self) -> str:
         return self.settings.reporting_currency
 
-    def _record_rejects(
+    def record_rejects(
         self, checked: str, source: SourceFile, weight: str = "1"
     ) -> tuple[int, int]:
         """Records the rejects of a checked table; returns (rows read, rows rejected), each
