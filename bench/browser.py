@@ -11,7 +11,8 @@ from bench.common import median, print_row, record
 from bench.server import running
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = [
+"""Debian's chromium (`make browser` installs it); the e2e tests launch the same one."""
+CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
     "--disable-gpu",
@@ -42,7 +43,7 @@ def run(db: Path, initiative: str, repeat: int, mode: str) -> dict[str, Any]:
 
     pages = {**PAGES, "initiative": (f"/initiatives/{initiative}", "#initiative-kpi-roi")}
     with running(db) as (url, _), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
         _render(page, url + "/", PAGES["portfolio"][1])  # the first visit fills the caches
         blank = median(

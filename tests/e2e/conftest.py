@@ -19,20 +19,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS
 from dashboard.formatting import format_value
 from dashboard.kpis import KPIS
 from tests.conftest import ROOT, SAMPLE, metrics_json, run_cli
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 TIMEOUT_MS = 20_000
 
