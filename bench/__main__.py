@@ -48,9 +48,7 @@ def main() -> None:
     before = committed(mode)
     print(f"{'figure':<44} {'scaleboard':>16} {'reference':>16} {'ratio':>8}")
     if "etl" in chosen:
-        etl.run(
-            events=200_000 if args.quick else 10_000_000, repeat=3 if args.quick else 2, mode=mode
-        )
+        etl.run(events=200_000 if args.quick else 10_000_000, repeat=3, mode=mode)
     if chosen - {"etl"}:
         with work_folder("portfolio") as folder:
             portfolio = build_portfolio(folder, scale)
