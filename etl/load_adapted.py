@@ -1,10 +1,14 @@
 """Loading a real-world export: the adapter makes contract rows, then they go through the
-same checks, rejects, upserts and audit as a contract file."""
+same checks, rejects, upserts and audit as a contract file.
+
+The dependency is one-way: `etl.loader` calls `load_adapted` with itself as the
+`LoadTarget`, and this module knows only that protocol, never the loader."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import duckdb
 
@@ -14,12 +18,28 @@ from etl.validate import CheckPlan, check_sql
 from etl.writers import append_checked_events, apply_rows
 
 if TYPE_CHECKING:
-    from etl.loader import Loader
+    from etl import storage
     from etl.results import FileResult
 
 
+class LoadTarget(Protocol):
+    """What an adapted file is loaded into: the open release copy of one load."""
+
+    con: duckdb.DuckDBPyConnection
+    store: storage.Store
+    load_id: int
+    touched_months: set[dt.date]
+
+    @property
+    def reporting_currency(self) -> str: ...
+
+    def record_rejects(
+        self, checked: str, source: SourceFile, weight: str = "1"
+    ) -> tuple[int, int]: ...
+
+
 def load_adapted(
-    loader: Loader,
+    loader: LoadTarget,
     source: SourceFile,
     path: Path,
     index: int,
@@ -47,7 +67,7 @@ def load_adapted(
 
 
 def _load_output(
-    loader: Loader, source: SourceFile, output: Converted, checked: str, index: int
+    loader: LoadTarget, source: SourceFile, output: Converted, checked: str, index: int
 ) -> int:
     """Checks and stores one entity's rows; returns the source records rejected. Usage
     events are appended as a Parquet file (and their months refreshed), never upserted."""
@@ -74,7 +94,7 @@ def _load_output(
     return rejected
 
 
-def _adapter_rejects(loader: Loader, source: SourceFile, conversion: Conversion) -> int:
+def _adapter_rejects(loader: LoadTarget, source: SourceFile, conversion: Conversion) -> int:
     if not conversion.rejects_table:
         return 0
     loader.con.execute(
@@ -91,7 +111,7 @@ def _adapter_rejects(loader: Loader, source: SourceFile, conversion: Conversion)
     return int(count)
 
 
-def _store_unallocated(loader: Loader, source: SourceFile, conversion: Conversion) -> int:
+def _store_unallocated(loader: LoadTarget, source: SourceFile, conversion: Conversion) -> int:
     if not conversion.unallocated_table:
         return 0
     loader.con.execute(
@@ -108,7 +128,7 @@ def _store_unallocated(loader: Loader, source: SourceFile, conversion: Conversio
     return int(count)
 
 
-def _store_mappings(loader: Loader, source: SourceFile, conversion: Conversion) -> None:
+def _store_mappings(loader: LoadTarget, source: SourceFile, conversion: Conversion) -> None:
     if conversion.mappings:
         loader.con.executemany(
             "insert into adapter_mappings values (?, ?, ?, ?, ?, ?, ?)",

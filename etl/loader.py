@@ -14,6 +14,7 @@ from etl.adapters import AdapterOptions
 from etl.config import Settings
 from etl.contracts import ENTITIES, columns_of
 from etl.events import refresh_monthly_active
+from etl.load_adapted import load_adapted
 from etl.marts import build_marts
 from etl.readers import (
     RefusedFile,
@@ -77,8 +78,6 @@ class Loader:
         if self.encoding and source.format == "csv":
             path = transcode_to_utf8(path, self.encoding, self.scratch)
         if source.adapter:
-            from etl.load_adapted import load_adapted
-
             load_adapted(self, source, path, index, result, self.adapter_options)
             return result
         header = column_names(self.con, path, source.format)
