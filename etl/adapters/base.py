@@ -5,7 +5,9 @@ An adapter works in SQL inside the load's own connection. It reads its file with
 leaves, per entity it produces, a temp table of contract columns as text (`_raw_<column>`)
 plus `_source_row` (the first record of the source file the row comes from, for rejects)
 and `_weight` (how many source records the row stands for: FOCUS sums many charges into one
-cost row). Values a user may need to change (stage names, cost categories) come from mapping
+cost row). Its queries are files, `etl/sql/adapters/<adapter>/<name>.sql`, run with
+`run_adapter_sql`; their temp tables are `{prefix}_<name>`, after the prefix the loader gives
+the file. Values a user may need to change (stage names, cost categories) come from mapping
 files in `data/mappings/` or `--map FILE`, never from code.
 """
 
@@ -14,9 +16,11 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import duckdb
+
+from etl.sql_files import run_sql
 
 MAPPINGS = Path(__file__).resolve().parents[2] / "data" / "mappings"
 
@@ -84,6 +88,18 @@ class Adapter(Protocol):
     ) -> Conversion: ...
 
 
+def run_adapter_sql(
+    con: duckdb.DuckDBPyConnection,
+    adapter: str,
+    name: str,
+    prefix: str,
+    params: dict[str, Any] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Runs `etl/sql/adapters/<adapter>/<name>.sql`: `{prefix}` in it is this conversion's
+    temp-table prefix, its `$name` parameters are bound from `params`."""
+    return run_sql(con, f"adapters/{adapter}", name, params, relations={"prefix": prefix})
+
+
 def read_mapping(name: str, options: AdapterOptions, columns: tuple[str, str]) -> dict[str, str]:
     """A two-column mapping (source value -> target value) from `--map FILE` or the default
     `data/mappings/<name>.csv`; source values compare case-insensitively after trimming."""
@@ -98,7 +114,8 @@ def read_mapping(name: str, options: AdapterOptions, columns: tuple[str, str]) -
 
 
 def mapping_table(con: duckdb.DuckDBPyConnection, table: str, mapping: dict[str, str]) -> None:
-    """A temp table (source_key, target) of a mapping, to join in SQL."""
+    """A temp table (source_key, target) of a mapping, to join in SQL. (DDL and a bound insert
+    on a run-time table name: they stay here, they are no query.)"""
     con.execute(f"create or replace temp table {table} (source_key varchar, target varchar)")
     if mapping:
         con.executemany(f"insert into {table} values (?, ?)", list(mapping.items()))

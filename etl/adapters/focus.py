@@ -27,6 +27,7 @@ from etl.adapters.base import (
     Mapping,
     mapping_table,
     read_mapping,
+    run_adapter_sql,
 )
 from etl.contracts.entities import CostCategory
 from etl.readers import RefusedFile, csv_header, strict_csv_scan
@@ -38,219 +39,8 @@ DEFAULT_COST = "EffectiveCost"
 CATEGORY_COLUMNS = ("service_category", "charge_category", "category")
 TAG_COLUMNS = ("tag_value", "initiative_id")
 
-_ISO = r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?"
-_ZONED = r"[T ]\d{2}:\d{2}.*(Z|[+-]\d{2}(:?\d{2})?)$"
-
-_ROWS = r"""
-create or replace temp table {p}_rows as
-with billing_periods as (
-    select
-        billing_period,
-        case when regexp_full_match(upper(billing_period), '{iso}')
-            then date_trunc('month', try_cast(left(billing_period, 10) as date))::date
-        end as period
-    from (select distinct billing_period from {p}_read)
-),
-
-charge_periods as (
-    select
-        charge_period,
-        date_trunc('month', case
-            when not regexp_full_match(upper(charge_period), '{iso}') then null
-            when regexp_matches(upper(charge_period), '{zoned}')
-                then timezone('UTC', try_cast(upper(charge_period) as timestamptz))
-            else try_cast(upper(charge_period) as timestamp)
-        end)::date as month
-    from (select distinct charge_period from {p}_read)
-),
-
-tag_objects as (
-    select
-        tags,
-        case when json_valid(tags) then json_type(tags) = 'OBJECT' else false end as tags_object
-    from (select distinct tags from {p}_read where tags is not null)
-),
-
-tag_sets as (
-    select
-        tags,
-        tags_object,
-        nullif(trim(case
-            when not tags_object then null
-            when json_extract_string(tags, $path) is not null
-                then json_extract_string(tags, $path)
-            when contains(lower(tags), lower(trim($tag))) then list_filter(
-                map_entries(json_transform(tags, '"MAP(VARCHAR, VARCHAR)"')),
-                lambda e: lower(trim(e.key)) = lower(trim($tag))
-            )[1].value
-        end), '') as tag_value
-    from tag_objects
-),
-
-typed as (
-    select
-        r.rowid + 1 as _source_row,
-        r.*,
-        b.period,
-        c.month,
-        case when regexp_full_match(r.currency_text, '[A-Za-z]{{3}}')
-            then upper(r.currency_text) end as currency,
-        try_cast(r.cost as decimal(38, 18)) as amount,
-        coalesce(t.tags_object, false) as tags_object,
-        t.tag_value
-    from {p}_read as r
-    left join billing_periods as b on b.billing_period = r.billing_period
-    left join charge_periods as c on c.charge_period = r.charge_period
-    left join tag_sets as t on t.tags = r.tags
-),
-
-checked as (
-    select
-        *,
-        'focus:' || account || ':' || strftime(period, '%Y-%m') as source,
-        case when account is null or period is null or month is null or currency is null
-            or amount is null then list_filter([{problems}], lambda p: p is not null)
-        end as problems
-    from typed
-),
-
-known as (
-    select lower(trim(initiative_id)) as key, min(initiative_id) as initiative_id
-    from initiatives group by 1
-),
-
-pairs as (
-    select p.service_key, p.charge_key, arg_max(m.category, m.rank) as category
-    from (
-        select distinct
-            coalesce(lower(trim(service_category)), '') as service_key,
-            coalesce(lower(trim(charge_category)), '') as charge_key
-        from checked
-    ) as p
-    join {p}_categories as m
-        on m.service_key in (p.service_key, '*') and m.charge_key in (p.charge_key, '*')
-    group by all
-)
-
-select
-    c._source_row, c.problems, c.source, c.month, c.currency, c.amount,
-    c.service_category, c.charge_category, c.tag_value,
-    coalesce(k.initiative_id, t.target) as initiative_id,
-    pairs.category is null as category_unmapped,
-    coalesce(pairs.category, 'other') as category,
-    case
-        when c.tags is null then 'no tag ' || $tag
-        when not c.tags_object then 'Tags is not a JSON object'
-        when c.tag_value is null then 'no tag ' || $tag
-        else 'tag ' || $tag || '=' || c.tag_value || ' maps to no initiative'
-    end as unallocated_reason
-from checked as c
-left join {p}_tags as t on t.source_key = lower(c.tag_value)
-left join known as k on k.key = lower(coalesce(t.target, c.tag_value))
-left join pairs
-    on pairs.service_key = coalesce(lower(trim(c.service_category)), '')
-    and pairs.charge_key = coalesce(lower(trim(c.charge_category)), '')
-"""
-
-_GROUPS = """
-create or replace temp table {p}_groups as
-select
-    initiative_id, month, category, currency, source,
-    sum(amount) as net, min(_source_row) as first_row, count(*) as records
-from {p}_rows
-where problems is null and initiative_id is not null
-group by initiative_id, month, category, currency, source
-"""
-
-_COSTS = """
-create or replace temp table {p}_costs as
-select
-    initiative_id as _raw_initiative_id,
-    strftime(month, '%Y-%m') as _raw_month,
-    category as _raw_category,
-    net::varchar as _raw_amount,
-    currency as _raw_currency,
-    source as _raw_source,
-    first_row as _source_row,
-    records as _weight
-from {p}_groups
-where net >= 0
-order by first_row
-"""
-
-_REJECTS = """
-create or replace temp table {p}_rejects as
-select
-    _source_row,
-    problems[1].column_name as column_name,
-    problems[1].value as value,
-    array_to_string(list_transform(problems, lambda p: p.reason), '; ') as reason,
-    1::bigint as _weight
-from {p}_rows
-where problems is not null
-union all
-select
-    first_row,
-    'amount',
-    net::decimal(38, 12)::varchar,
-    'the net amount ' || net::decimal(38, 12)::varchar || ' ' || currency || ' of initiative '
-    || initiative_id || ', month ' || strftime(month, '%Y-%m') || ', category ' || category
-    || ', source ' || source || ' (' || records || ' rows, the first at row ' || first_row
-    || ') is negative: its credits and refunds exceed its charges',
-    records
-from {p}_groups
-where net < 0
-"""
-
-_UNALLOCATED = """
-create or replace temp table {p}_unallocated as
-select
-    source, month, currency, sum(amount)::decimal(38, 12) as amount, count(*) as _weight,
-    unallocated_reason as reason
-from {p}_rows
-where problems is null and initiative_id is null
-group by source, month, currency, unallocated_reason
-"""
-
-_CATEGORY_REPORT = """
-select
-    coalesce(min(service_category), '(blank)') || ' / '
-    || coalesce(min(charge_category), '(blank)'),
-    case when bool_and(category_unmapped) then null else min(category) end,
-    count(*)
-from {p}_rows
-where problems is null
-group by lower(trim(service_category)), lower(trim(charge_category))
-order by 1
-"""
-
-_TAG_REPORT = """
-select tag_value, min(initiative_id), count(*)
-from {p}_rows
-where problems is null
-group by tag_value
-order by tag_value nulls first
-"""
-
-
-def _problem(label: str, raw: str, parsed: str, expected: str) -> str:
-    """A struct naming the column, its value and what is wrong, when `parsed` is NULL."""
-    reason = f"{label} || coalesce(' ' || {raw} || ' is not {expected}', ' is blank')"
-    return (
-        f"case when {parsed} is null then "
-        f"{{'column_name': {label}, 'value': {raw}, 'reason': {reason}}} end"
-    )
-
-
-_PROBLEMS = ", ".join(
-    [
-        _problem("'BillingAccountId'", "account", "account", ""),
-        _problem("'BillingPeriodStart'", "billing_period", "period", "an ISO 8601 date-time"),
-        _problem("'ChargePeriodStart'", "charge_period", "month", "an ISO 8601 date-time"),
-        _problem("'BillingCurrency'", "currency_text", "currency", "a 3-letter currency code"),
-        _problem("$cost_column", "cost", "amount", "a decimal number"),
-    ]
-)
+# The queries are in etl/sql/adapters/focus/. What stays here is built from the file itself:
+# its scan (a CSV scan names the file's columns) and the select of the columns it has.
 
 
 def _scan(path: Path) -> str:
@@ -387,13 +177,14 @@ def _read(
 def _reports(
     con: duckdb.DuckDBPyConnection, prefix: str, tag: str
 ) -> tuple[list[Mapping], list[str]]:
+    categories = run_adapter_sql(con, "focus", "category_report", prefix).fetchall()
+    tags = run_adapter_sql(con, "focus", "tag_report", prefix).fetchall()
     mappings = [
         Mapping("ServiceCategory / ChargeCategory", value, category, int(rows))
-        for value, category, rows in con.execute(_CATEGORY_REPORT.format(p=prefix)).fetchall()
+        for value, category, rows in categories
     ]
     mappings += [
-        Mapping(f"Tags.{tag}", value, initiative, int(rows))
-        for value, initiative, rows in con.execute(_TAG_REPORT.format(p=prefix)).fetchall()
+        Mapping(f"Tags.{tag}", value, initiative, int(rows)) for value, initiative, rows in tags
     ]
     unmapped = [f"{m.source_value} ({m.rows} rows)" for m in mappings if _unmapped(m)]
     notes = (
@@ -429,12 +220,10 @@ class Focus:
         _mapping_tables(con, options, prefix)
         cost_column, notes = _read(con, path, options, prefix)
         params = {"tag": tag, "path": "$." + json.dumps(tag), "cost_column": cost_column}
-        con.execute(_ROWS.format(p=prefix, iso=_ISO, zoned=_ZONED, problems=_PROBLEMS), params)
-        for sql in (_GROUPS, _COSTS, _REJECTS, _UNALLOCATED):
-            con.execute(sql.format(p=prefix))
-        sources = con.execute(
-            f"select distinct source from {prefix}_rows where source is not null order by 1"
-        ).fetchall()
+        run_adapter_sql(con, "focus", "rows", prefix, params)
+        for name in ("groups", "costs", "rejects", "unallocated"):
+            run_adapter_sql(con, "focus", name, prefix)
+        sources = run_adapter_sql(con, "focus", "sources", prefix).fetchall()
         [(rows_read,)] = con.execute(f"select count(*) from {prefix}_read").fetchall()
         mappings, mapping_notes = _reports(con, prefix, tag)
         return Conversion(
