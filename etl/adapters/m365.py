@@ -28,162 +28,54 @@ from pathlib import Path
 
 import duckdb
 
-from etl.adapters.base import AdapterError, AdapterOptions, Conversion, Converted, Mapping
+from etl.adapters.base import (
+    AdapterError,
+    AdapterOptions,
+    Conversion,
+    Converted,
+    Mapping,
+    run_adapter_sql,
+)
 from etl.readers import csv_header, strict_csv_scan
-from etl.validate import quote_literal
 
-_CSV_DAYS = """
-select
-    row_number() over () as _source_row,
-    coalesce({report_date}, try_cast("Report Refresh Date" as date)) as day,
-    nullif(trim("Report Refresh Date"), '') as refreshed,
-    "Any App Enabled Users" as enabled,
-    "Any App Active Users" as active
-from {scan}
-"""
-
-_JSON_DAYS = """
-with doc as (select content::json as j from read_text(?)),
-reports as (select unnest(from_json(j -> 'value', '["json"]')) as report from doc),
-entries as (
-    select
-        report ->> 'reportRefreshDate' as refreshed,
-        unnest(from_json(
-            coalesce(report -> 'adoptionByDate', report -> 'adoptionByProduct'), '["json"]'
-        )) as entry
-    from reports
-)
-select
-    row_number() over () as _source_row,
-    coalesce(try_cast(entry ->> 'reportDate' as date), try_cast(refreshed as date)) as day,
-    refreshed,
-    entry ->> 'anyAppEnabledUsers' as enabled,
-    entry ->> 'anyAppActiveUsers' as active
-from entries
-"""
-
-_MONTHLY = """
-create or replace temp table {table} as
-select
-    {initiative} as _raw_initiative_id,
-    strftime(date_trunc('month', day), '%Y-%m') as _raw_month,
-    max(active)::varchar as _raw_active_users,
-    arg_max(enabled, day)::varchar as _raw_eligible_users,
-    min(_source_row) as _source_row,
-    count(*) as _weight
-from (
-    select * replace (try_cast(active as bigint) as active, try_cast(enabled as bigint) as enabled)
-    from {days}
-)
-group by date_trunc('month', day), day is null
-"""
+# The queries are in etl/sql/adapters/m365/. What stays here is the strict scan of a CSV
+# report (it names the file's own columns) and row counts of the temp tables.
 
 
-_CSV_USERS = """
-select
-    row_number() over () as _source_row,
-    "User Principal Name" as user_id,
-    "Report Refresh Date" as refreshed,
-    "Last Activity Date" as last_activity
-from {scan}
-"""
+def _sql(
+    con: duckdb.DuckDBPyConnection, name: str, prefix: str, **params: object
+) -> duckdb.DuckDBPyConnection:
+    return run_adapter_sql(con, "m365", name, prefix, params)
 
-_JSON_USERS = """
-with doc as (select content::json as j from read_text(?)),
-users as (select unnest(from_json(j -> 'value', '["json"]')) as u from doc)
-select
-    row_number() over () as _source_row,
-    u ->> 'userPrincipalName' as user_id,
-    u ->> 'reportRefreshDate' as refreshed,
-    u ->> 'lastActivityDate' as last_activity
-from users
-"""
 
-_USERS = """
-create or replace temp table {users} as
-with read as ({query}),
-typed as (
-    select
-        _source_row,
-        nullif(trim(user_id), '') as user_id,
-        nullif(trim(refreshed), '') as refreshed,
-        nullif(trim(last_activity), '') as last_activity,
-        try_cast(nullif(trim(refreshed), '') as date) as refreshed_on,
-        try_cast(nullif(trim(last_activity), '') as date) as last_on
-    from read
-)
-select
-    *,
-    date_trunc('month', refreshed_on)::date as month,
-    date_trunc('month', last_on) = date_trunc('month', refreshed_on) as is_active,
-    case
-        when user_id is null then ['User Principal Name', null, 'User Principal Name is blank']
-        when refreshed_on is null then ['Report Refresh Date', refreshed,
-            'Report Refresh Date ' || coalesce(refreshed, '(blank)') || ' is not a date']
-        when last_activity is not null and last_on is null then ['Last Activity Date',
-            last_activity, 'Last Activity Date ' || last_activity || ' is not a date']
-    end as problem
-from typed
-"""
-
-_USER_REJECTS = """
-create or replace temp table {table} as
-select _source_row, problem[1] as column_name, problem[2] as value, problem[3] as reason,
-    1 as _weight
-from {users} where problem is not null
-"""
-
-_USER_ADOPTION = """
-create or replace temp table {table} as
-select
-    {initiative} as _raw_initiative_id,
-    strftime(month, '%Y-%m') as _raw_month,
-    (count(distinct user_id) filter (where is_active))::varchar as _raw_active_users,
-    count(distinct user_id)::varchar as _raw_eligible_users,
-    min(_source_row) as _source_row,
-    count(*) as _weight
-from {users} where problem is null
-group by month
-"""
-
-_USER_EVENTS = """
-create or replace temp table {table} as
-select
-    {initiative} as _raw_initiative_id,
-    user_id as _raw_user_id,
-    strftime(last_on, '%Y-%m-%d') as _raw_event_time,
-    'copilot (any app, last activity)' as _raw_action,
-    _source_row,
-    0 as _weight
-from {users} where problem is null and is_active
-"""
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
+    """The CSV report as it is (every column as text) into `table`."""
+    scan = strict_csv_scan(csv_header(path))
+    con.execute(f"create or replace temp table {table} as select * from {scan}", [str(path)])
 
 
 def _csv_columns(path: Path) -> set[str]:
     return {name.strip().lower() for name in csv_header(path)}
 
 
-def _is_user_detail(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+def _is_user_detail(con: duckdb.DuckDBPyConnection, path: Path, prefix: str) -> bool:
     """Whether the file is the per-user report (it names users) rather than a count report."""
     if path.suffix.lower() == ".json":
-        row = con.execute(
-            "select coalesce(json_exists(content, '$.value[0].userPrincipalName'), false) "
-            "from read_text(?)",
-            [str(path)],
-        ).fetchone()
+        row = _sql(con, "is_user_detail", prefix, path=str(path)).fetchone()
         return bool(row and row[0])
     return "user principal name" in _csv_columns(path)
 
 
-def _days_query(path: Path) -> str:
-    """The count report's rows; a summary (no Report Date) is dated by its refresh date."""
+def _read_days(con: duckdb.DuckDBPyConnection, path: Path, prefix: str) -> None:
+    """The count report's rows into `{prefix}_days`; a summary (no Report Date) is dated by
+    its refresh date."""
     if path.suffix.lower() == ".json":
-        return _JSON_DAYS
-    dated = "report date" in _csv_columns(path)
-    return _CSV_DAYS.format(
-        scan=strict_csv_scan(csv_header(path)),
-        report_date='try_cast("Report Date" as date)' if dated else "null::date",
-    )
+        _sql(con, "json_days", prefix, path=str(path))
+        return
+    _read_csv(con, path, f"{prefix}_csv")
+    if "report date" not in _csv_columns(path):  # a summary: every row undated
+        con.execute(f'alter table {prefix}_csv add column "Report Date" varchar')
+    _sql(con, "csv_days", prefix)
 
 
 class M365Copilot:
@@ -202,48 +94,39 @@ class M365Copilot:
             raise AdapterError(
                 "--format m365-copilot needs --initiative ID (the Copilot initiative)"
             )
-        initiative = quote_literal(options.initiative)
+        initiative = options.initiative
         try:
-            if _is_user_detail(con, path):
+            if _is_user_detail(con, path, prefix):
                 return _user_detail(con, path, prefix, initiative)
-            days = f"{prefix}_days"
-            query = _days_query(path)
-            con.execute(f"create or replace temp table {days} as {query}", [str(path)])
+            _read_days(con, path, prefix)
         except duckdb.Error as exc:
             raise AdapterError(
                 "not a Microsoft 365 Copilot user-count report (needs Any App Enabled/Active "
                 "Users) or user-detail report (needs User Principal Name, Last Activity "
                 f"Date): {str(exc).splitlines()[0]}"
             ) from None
-        table = f"{prefix}_adoption"
-        con.execute(_MONTHLY.format(table=table, days=days, initiative=initiative))
-        [(rows,)] = con.execute(f"select count(*) from {days}").fetchall()
-        return Conversion(outputs=[Converted("adoption", table)], rows_read=int(rows))
+        _sql(con, "monthly", prefix, initiative=initiative)
+        [(rows,)] = con.execute(f"select count(*) from {prefix}_days").fetchall()
+        return Conversion(
+            outputs=[Converted("adoption", f"{prefix}_adoption")], rows_read=int(rows)
+        )
 
 
 def _user_detail(
     con: duckdb.DuckDBPyConnection, path: Path, prefix: str, initiative: str
 ) -> Conversion:
     """Adoption per refresh month and events of the users active in it (module docstring)."""
-    users = f"{prefix}_users"
     if path.suffix.lower() == ".json":
-        query = _JSON_USERS
+        _sql(con, "json_users", prefix, path=str(path))
     else:
-        query = _CSV_USERS.format(scan=strict_csv_scan(csv_header(path)))
-    con.execute(f"create or replace temp table {users}_read as {query}", [str(path)])
-    con.execute(_USERS.format(users=users, query=f"select * from {users}_read"))
+        _read_csv(con, path, f"{prefix}_users_csv")
+        _sql(con, "csv_users", prefix)
+    _sql(con, "users", prefix)
     adoption, events, rejects = f"{prefix}_adoption", f"{prefix}_events", f"{prefix}_rejects"
-    con.execute(_USER_ADOPTION.format(table=adoption, users=users, initiative=initiative))
-    con.execute(_USER_EVENTS.format(table=events, users=users, initiative=initiative))
-    con.execute(_USER_REJECTS.format(table=rejects, users=users))
-    stats = con.execute(
-        f"""
-        select count(*), count(*) filter (where problem is null and is_active),
-            count(*) filter (where problem is null and last_on is null),
-            strftime(max(refreshed_on), '%Y-%m-%d')
-        from {users}
-        """
-    ).fetchone()
+    _sql(con, "user_adoption", prefix, initiative=initiative)
+    _sql(con, "user_events", prefix, initiative=initiative)
+    _sql(con, "user_rejects", prefix)
+    stats = _sql(con, "user_stats", prefix).fetchone()
     assert stats is not None
     rows, active, never, refreshed = (int(stats[0]), int(stats[1]), int(stats[2]), stats[3])
     return Conversion(
