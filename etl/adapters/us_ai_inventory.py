@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,16 +41,15 @@ from etl.adapters.base import (
     Mapping,
     mapping_table,
     read_mapping,
+    run_adapter_sql,
 )
 from etl.contracts import ENTITIES, Stage, Status, columns_of
 from etl.readers import RefusedFile, strict_csv_scan, transcode_to_utf8
-from etl.validate import quote_literal
 
 STAGES = "us_ai_inventory_stages"
 AGENCIES = "us_ai_inventory_agencies"
 STAGE_COLUMNS = ("source_value", "stage", "status")
 AGENCY_COLUMNS = ("source_value", "business_unit")
-DATE_PREFIX = "on_"
 
 
 @dataclass(frozen=True)
@@ -144,193 +144,15 @@ SHAPES = (
 )
 """The known headers, most specific first (2023 and 2025 share `development_stage`)."""
 
-_MACROS = r"""
-create or replace temp macro us_ai_parse_date(x) as coalesce(
-    try_strptime(trim(x), [
-        '%m/%d/%Y', '%m/%d/%Y %H:%M:%S', '%m/%d/%Y %I:%M:%S %p', '%m/%d/%Y %H:%M',
-        '%Y-%m-%d %H:%M:%S', '%Y-%m-%d', '%m/%Y', '%Y'
-    ]),
-    try_strptime('01-' || trim(x), '%d-%b-%y'),
-    try_strptime(trim(x) || '-01', '%y-%b-%d'),
-    try_strptime(regexp_extract(x, '^\s*(\d{4}-\d{2}-\d{2})\b', 1), '%Y-%m-%d'),
-    try_strptime(regexp_extract(x, '^\s*(\d{4}-\d{2})\b', 1), '%Y-%m')
-)::date;
-create or replace temp macro us_ai_date(x, last_day) as
-    case when us_ai_parse_date(x) between date '1990-01-01' and last_day
-        then us_ai_parse_date(x) end;
-create or replace temp macro us_ai_line(x) as nullif(trim(regexp_replace(x, '\s+', ' ', 'g')), '')
-"""
+# The queries are in etl/sql/adapters/us_ai_inventory/. What stays here is built from the
+# year's header (the select of its columns) or from the contract (the output columns).
 
-_ROWS = """
-create or replace temp table {p}_rows as
-with source as (
-    select rowid + 1 as _source_row, {selected} from {p}_file
-),
 
-keyed as (
-    select s.*, coalesce(a.target, s.agency_value) as agency
-    from source as s
-    left join {p}_agencies as a on a.source_key = lower(s.agency_value)
-),
+def _sql(
+    con: duckdb.DuckDBPyConnection, name: str, prefix: str, **params: object
+) -> duckdb.DuckDBPyConnection:
+    return run_adapter_sql(con, "us_ai_inventory", name, prefix, params)
 
-final as (
-    select k.*, m.stage as mapped_stage, m.status as mapped_status, m.source_key is not null
-        as is_mapped
-    from keyed as k
-    left join {p}_stages as m on m.source_key = lower(k.stage_value)
-)
-
-select * from final
-"""
-
-_REJECTS = """
-create or replace temp table {p}_rejects as
-select
-    _source_row,
-    $column as column_name,
-    stage_value as value,
-    case
-        when stage_value is null then 'no stage'
-        when not is_mapped then 'stage value ' || stage_value || ' is not in the mapping ' || $file
-        else 'the mapping ' || $file || ' gives stage value ' || stage_value || ' no stage'
-    end as reason,
-    1 as _weight
-from {p}_rows
-where mapped_stage is null
-"""
-
-_IDS = r"""
-create or replace temp table {p}_ids as
-with prefixed as (
-    select
-        *,
-        case
-            when source_id is null then null
-            when starts_with(upper(source_id), upper(agency_value))
-                or starts_with(upper(source_id), upper(agency)) then source_id
-            else agency || '-' || source_id
-        end as own_id,
-        lower(name) as name_key
-    from {p}_rows
-),
-
-counted as (
-    select
-        *,
-        case when own_id is not null then count(*) over (partition by upper(own_id)) end
-            as id_rows,
-        case when name_key is not null then count(*) over (partition by agency, name_key) end
-            as name_rows,
-        coalesce(agency, 'NA') || '-' || $year || '-'
-            || md5(concat_ws('|', agency, name_key, lower(bureau)))[1:8] as base_id
-    from prefixed
-),
-
-reused as (  -- an id the file shares with a stored initiative: the same use case again
-    select c._source_row, i.initiative_id
-    from counted as c
-    join initiatives as i on upper(i.initiative_id) = upper(c.own_id)
-    where c.id_rows = 1
-),
-
-named as (  -- stored initiatives whose (business unit, name) is unique
-    select
-        business_unit,
-        lower(regexp_replace(trim(name), '\s+', ' ', 'g')) as name_key,
-        any_value(initiative_id) as initiative_id
-    from initiatives
-    group by all
-    having count(*) = 1
-),
-
-matched as (
-    select c._source_row, n.initiative_id
-    from counted as c
-    join named as n on n.business_unit = c.agency and n.name_key = c.name_key
-    where c.name_rows = 1
-        and c._source_row not in (select _source_row from reused)
-        and n.initiative_id not in (select initiative_id from reused)
-),
-
-chosen as (
-    select
-        c.*,
-        coalesce(r.initiative_id, m.initiative_id, case when c.id_rows = 1 then c.own_id end)
-            as kept_id,
-        case
-            when r.initiative_id is not null then 'stored'
-            when m.initiative_id is not null then 'matched'
-            when c.id_rows = 1 then 'own'
-            when c.own_id is not null then 'duplicate'
-            else 'missing'
-        end as id_origin
-    from counted as c
-    left join reused as r using (_source_row)
-    left join matched as m using (_source_row)
-),
-
-final as (
-    select
-        * exclude (kept_id),
-        coalesce(kept_id, base_id || case
-            when count(*) over (partition by base_id, kept_id is null) > 1
-                then '-' || row_number() over (
-                    partition by base_id, kept_id is null order by _source_row
-                )
-            else ''
-        end) as initiative_id
-    from chosen
-)
-
-select * from final
-"""
-
-_DATED = """
-create or replace temp table {p}_dated as
-with stored as (
-    select
-        i.initiative_id,
-        i.stage,
-        i.stage_entered_on,
-        i.started_on,
-        (select max(e.entered_on) from stage_entries as e where e.initiative_id = i.initiative_id)
-            as last_entered_on
-    from initiatives as i
-),
-
-staged as (
-    select
-        r.*,
-        s.stage as stored_stage,
-        s.stage_entered_on as stored_on,
-        s.started_on as stored_started_on,
-        s.last_entered_on,
-        s.stage is not null
-            and (r.mapped_status is not distinct from 'retired' or s.stage = r.mapped_stage)
-            as keeps_stage,
-        case r.mapped_stage {stage_dates} end as stage_date
-    from {p}_ids as r
-    left join stored as s using (initiative_id)
-    where r.mapped_stage is not null
-),
-
-final as (
-    select
-        *,
-        case when keeps_stage then stored_stage else mapped_stage end as stage,
-        case
-            when keeps_stage then stored_on
-            when last_entered_on is null or coalesce(stage_date, {first_day}) > last_entered_on
-                then coalesce(stage_date, {first_day})
-            when {first_day} > last_entered_on then {first_day}
-            else last_entered_on + 1
-        end as entered_on,
-        not keeps_stage and last_entered_on >= coalesce(stage_date, {first_day}) as is_moved
-    from staged
-)
-
-select * from final
-"""
 
 _OUTPUT_VALUES = {
     "initiative_id": "initiative_id",
@@ -450,7 +272,10 @@ def _shape(header: list[str]) -> tuple[Shape, dict[str, int]]:
 
 
 def _source_select(shape: Shape, index: dict[str, int]) -> str:
-    """The columns the adapter reads, from the positional columns c0, c1, ... of the file."""
+    """The columns the adapter reads, from the positional columns c0, c1, ... of the file;
+    `stage_dates` maps each stage to its date column. Parameters: `$last_day` (the inventory
+    year's last day), `$high_risk` (the risk values that make a use case high risk) and
+    `$stages` (the stage names)."""
 
     def col(name: str | None) -> str:
         position = index.get((name or "").lower())
@@ -459,8 +284,10 @@ def _source_select(shape: Shape, index: dict[str, int]) -> str:
     def line(name: str | None) -> str:
         return f"us_ai_line({col(name)})"
 
-    last_day = f"date '{shape.year}-12-31'"
-    high = ", ".join(quote_literal(v) for v in shape.high_risk) or "null"
+    def date(names: tuple[str, ...]) -> str:
+        dates = [f"us_ai_date({col(c)}, $last_day)" for c in names]
+        return f"coalesce({', '.join(dates)})" if dates else "null::date"
+
     selected = {
         "stage_value": line(shape.stage),
         "agency_value": line(shape.agency),
@@ -469,17 +296,14 @@ def _source_select(shape: Shape, index: dict[str, int]) -> str:
         "text": f"nullif(trim({col(shape.text)}), '')",
         "source_id": line(shape.id),
         "owner": line(shape.owner),
-        "risk_tier": f"case when lower({line(shape.risk)}) in ({high}) then 'high' end",
-        "started_on": f"us_ai_date({col(shape.started)}, {last_day})",
+        "risk_tier": (
+            f"case when list_contains($high_risk::varchar[], lower({line(shape.risk)})) "
+            "then 'high' end"
+        ),
+        "started_on": f"us_ai_date({col(shape.started)}, $last_day)",
+        "stage_dates": f"map($stages, [{', '.join(date(shape.dates.get(s, ())) for s in Stage)}])",
     }
-    for stage in Stage:
-        dates = [f"us_ai_date({col(c)}, {last_day})" for c in shape.dates.get(stage, ())]
-        selected[_date_column(stage)] = f"coalesce({', '.join(dates)})" if dates else "null::date"
     return ", ".join(f"{sql} as {name}" for name, sql in selected.items())
-
-
-def _date_column(stage: Stage) -> str:
-    return DATE_PREFIX + stage.value.lower().replace(" ", "_")
 
 
 def _read(con: duckdb.DuckDBPyConnection, path: Path, p: str) -> tuple[Shape, dict[str, int]]:
@@ -507,6 +331,7 @@ def _short(exc: duckdb.Error) -> str:
 
 
 def _output_sql(p: str) -> str:
+    """The contract's initiatives columns (generated from the contract, so it stays here)."""
     values = [
         f"{_OUTPUT_VALUES.get(c.name, 'null')}::varchar as _raw_{c.name}"
         for c in columns_of(ENTITIES["initiatives"])
@@ -519,18 +344,8 @@ def _output_sql(p: str) -> str:
 
 def _notes(con: duckdb.DuckDBPyConnection, p: str, shape: Shape) -> list[str]:
     """Warnings about the ids and dates of the rows the adapter passes on."""
-    [(missing, duplicate, groups, numbered, matched, prefixed, moved)] = con.execute(
-        f"""
-        select
-            count(*) filter (where id_origin = 'missing'),
-            count(*) filter (where id_origin = 'duplicate'),
-            count(distinct upper(own_id)) filter (where id_origin = 'duplicate'),
-            count(*) filter (where starts_with(initiative_id, base_id || '-')),
-            count(*) filter (where id_origin = 'matched'),
-            count(*) filter (where own_id is distinct from source_id),
-            count(*) filter (where is_moved)
-        from {p}_dated
-        """
+    [(missing, duplicate, groups, numbered, matched, prefixed, moved)] = _sql(
+        con, "id_report", p
     ).fetchall()
     synthesized = f"<AGENCY>-{shape.year}-<8 hex of md5(agency|name|bureau)>"
     own = " (their own id is in their description)" if shape.id else ""
@@ -562,14 +377,8 @@ def _notes(con: duckdb.DuckDBPyConnection, p: str, shape: Shape) -> list[str]:
 
 
 def _mappings(con: duckdb.DuckDBPyConnection, p: str, shape: Shape) -> list[Mapping]:
-    stages = con.execute(
-        f"select stage_value, any_value(mapped_stage), count(*) from {p}_rows "
-        "group by all order by count(*) desc, stage_value"
-    ).fetchall()
-    agencies = con.execute(
-        f"select agency_value, agency, count(*) from {p}_rows "
-        "where agency is distinct from agency_value group by all order by agency_value"
-    ).fetchall()
+    stages = _sql(con, "stage_report", p).fetchall()
+    agencies = _sql(con, "agency_report", p).fetchall()
     return [Mapping(shape.stage, v, m, int(n)) for v, m, n in stages] + [
         Mapping(shape.agency, v, m, int(n)) for v, m, n in agencies
     ]
@@ -586,16 +395,22 @@ class UsAiInventory:
     ) -> Conversion:
         p = prefix
         mapping_file = _load_mappings(con, options, p)
-        con.execute(_MACROS)
+        _sql(con, "macros", p)
         shape, index = _read(con, path, p)
         year = str(shape.year)
-        con.execute(_ROWS.format(p=p, selected=_source_select(shape, index)))
-        con.execute(_REJECTS.format(p=p), {"column": shape.stage, "file": str(mapping_file.name)})
-        con.execute(_IDS.format(p=p), {"year": year})
-        stage_dates = " ".join(
-            f"when {quote_literal(s.value)} then r.{_date_column(s)}" for s in Stage
+        con.execute(
+            f"create or replace temp table {p}_source as "
+            f"select rowid + 1 as _source_row, {_source_select(shape, index)} from {p}_file",
+            {
+                "last_day": dt.date(shape.year, 12, 31),
+                "high_risk": list(shape.high_risk),
+                "stages": [str(s) for s in Stage],
+            },
         )
-        con.execute(_DATED.format(p=p, stage_dates=stage_dates, first_day=f"date '{year}-01-01'"))
+        _sql(con, "rows", p)
+        _sql(con, "rejects", p, column=shape.stage, file=str(mapping_file.name))
+        _sql(con, "ids", p, year=year)
+        _sql(con, "dated", p, first_day=dt.date(shape.year, 1, 1))
         con.execute(_output_sql(p), {"year": year})
         [(rows,)] = con.execute(f"select count(*) from {p}_file").fetchall()
         return Conversion(
