@@ -8,21 +8,21 @@ and `_weight` (how many source records the row stands for: FOCUS sums many charg
 cost row). Its queries are files, `etl/sql/adapters/<adapter>/<name>.sql`, run with
 `run_adapter_sql`; their temp tables are `{prefix}_<name>`, after the prefix the loader gives
 the file. Values a user may need to change (stage names, cost categories) come from mapping
-files in `data/mappings/` or `--map FILE`, never from code.
+files, never from code: the defaults in `etl/adapters/mappings/` (package data, so every
+install has them), or `--map FILE`.
 """
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
 
 from etl.sql_files import run_sql
-
-MAPPINGS = Path(__file__).resolve().parents[2] / "data" / "mappings"
 
 
 class AdapterError(Exception):
@@ -100,10 +100,17 @@ def run_adapter_sql(
     return run_sql(con, f"adapters/{adapter}", name, params, relations={"prefix": prefix})
 
 
+def default_mapping(name: str) -> Path:
+    """The default mapping `etl/adapters/mappings/<name>.csv`, read from the installed package
+    (which is always installed as files, never zipped, so the resource is a path)."""
+    return Path(str(files("etl.adapters") / "mappings" / f"{name}.csv"))
+
+
 def read_mapping(name: str, options: AdapterOptions, columns: tuple[str, str]) -> dict[str, str]:
     """A two-column mapping (source value -> target value) from `--map FILE` or the default
-    `data/mappings/<name>.csv`; source values compare case-insensitively after trimming."""
-    path = options.map_file or MAPPINGS / f"{name}.csv"
+    `etl/adapters/mappings/<name>.csv`; source values compare case-insensitively after
+    trimming."""
+    path = options.map_file or default_mapping(name)
     if not path.exists():
         raise AdapterError(f"the mapping file {path} does not exist")
     with path.open(encoding="utf-8-sig", newline="") as handle:

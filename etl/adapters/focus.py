@@ -3,8 +3,8 @@
 Every source record is a charge of one billing account. Its initiative is the value of the tag
 `--initiative-tag KEY` in the `Tags` JSON, mapped through `--map` (tag_value,initiative_id) or
 else read as an initiative id; its category comes from ServiceCategory / ChargeCategory through
-`data/mappings/focus_categories.csv`; its month is the UTC month of ChargePeriodStart. Charges
-are summed per (initiative, month, category) into cost rows whose source is
+`etl/adapters/mappings/focus_categories.csv`; its month is the UTC month of ChargePeriodStart.
+Charges are summed per (initiative, month, category) into cost rows whose source is
 `focus:<BillingAccountId>:<YYYY-MM of BillingPeriodStart>`, so credits net against charges and
 a newer export of the same account and period replaces the older one's rows as a whole. A net
 below zero is rejected; cost no initiative claims is kept as unallocated spend.
@@ -19,12 +19,12 @@ from pathlib import Path
 import duckdb
 
 from etl.adapters.base import (
-    MAPPINGS,
     AdapterError,
     AdapterOptions,
     Conversion,
     Converted,
     Mapping,
+    default_mapping,
     mapping_table,
     read_mapping,
     run_adapter_sql,
@@ -39,8 +39,9 @@ DEFAULT_COST = "EffectiveCost"
 CATEGORY_COLUMNS = ("service_category", "charge_category", "category")
 TAG_COLUMNS = ("tag_value", "initiative_id")
 
-# The queries are in etl/sql/adapters/focus/. What stays here is built from the file itself:
-# its scan (a CSV scan names the file's columns) and the select of the columns it has.
+# The queries are in etl/sql/adapters/focus/. What stays here is built from the file itself
+# (its scan: a CSV scan names the file's columns; the select of the columns it has), plus
+# the category table's DDL with its bound insert, and row counts.
 
 
 def _scan(path: Path) -> str:
@@ -133,7 +134,7 @@ def _category_table(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> N
 def _mapping_tables(con: duckdb.DuckDBPyConnection, options: AdapterOptions, prefix: str) -> None:
     """`{prefix}_categories` and `{prefix}_tags`. `--map` replaces the category mapping when
     its header is service_category,charge_category,category, else it is the tag map."""
-    categories = MAPPINGS / "focus_categories.csv"
+    categories = default_mapping("focus_categories")
     tags: dict[str, str] = {}
     if options.map_file is not None:
         header = set(_map_header(options.map_file))

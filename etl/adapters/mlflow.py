@@ -11,9 +11,9 @@ run, not its training curve. Runs of one file that fall on the same model, metri
 the last one (the contract would reject every row of a repeated key). The model is the run's
 `registered_model_name` tag, else its experiment name, else `experiment <id>`, else its run
 name; in a model export, the registered model's name. Whether a higher value is better comes
-from `data/mappings/mlflow_metrics.csv` (metric, higher_is_better), matched on the whole name
-or on a `_ . / -` separated prefix or suffix (`val_loss` -> `loss`); unknown metrics count as
-higher-is-better and are reported as `true (default)`.
+from `etl/adapters/mappings/mlflow_metrics.csv` (metric, higher_is_better), matched on the whole
+name or on a `_ . / -` separated prefix or suffix (`val_loss` -> `loss`); unknown metrics count
+as higher-is-better and are reported as `true (default)`.
 """
 
 from __future__ import annotations

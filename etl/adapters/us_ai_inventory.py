@@ -33,12 +33,12 @@ from pathlib import Path
 import duckdb
 
 from etl.adapters.base import (
-    MAPPINGS,
     AdapterError,
     AdapterOptions,
     Conversion,
     Converted,
     Mapping,
+    default_mapping,
     mapping_table,
     read_mapping,
     run_adapter_sql,
@@ -145,7 +145,8 @@ SHAPES = (
 """The known headers, most specific first (2023 and 2025 share `development_stage`)."""
 
 # The queries are in etl/sql/adapters/us_ai_inventory/. What stays here is built from the
-# year's header (the select of its columns) or from the contract (the output columns).
+# year's header (the select of its columns) or from the contract (the output columns), plus
+# the mapping tables' DDL with their bound inserts, and row counts.
 
 
 def _sql(
@@ -202,7 +203,7 @@ def _stage_rows(options: AdapterOptions) -> tuple[Path, list[tuple[str, str | No
     chosen = AdapterOptions(map_file=path)
     stages = read_mapping(STAGES, chosen, ("source_value", "stage"))
     statuses = read_mapping(STAGES, chosen, ("source_value", "status"))
-    path = path or MAPPINGS / f"{STAGES}.csv"
+    path = path or default_mapping(STAGES)
     stage_names, status_names = [str(s) for s in Stage], [str(s) for s in Status]
     return path, [
         (
