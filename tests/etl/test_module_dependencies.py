@@ -23,9 +23,7 @@ def _imported(path: Path) -> set[str]:
 
 
 def test_load_adapted_does_not_import_the_loader() -> None:
-    assert not {"etl.loader", "etl.loader.Loader", "etl.load"} & _imported(
-        ETL / "load_adapted.py"
-    )
+    assert not {"etl.loader", "etl.loader.Loader", "etl.load"} & _imported(ETL / "load_adapted.py")
 
 
 def test_the_adapters_do_not_import_the_loader() -> None:
