@@ -74,7 +74,7 @@ def _register_filters(app: Dash, data: Database) -> None:
     def sync_filters(search: str | None, *values: Any) -> tuple[Any, ...]:
         with data.reader() as reader:
             if ctx.triggered_id in FILTER_IDS:  # a control changed: the URL follows
-                chosen = views.url_from_controls(*values)
+                chosen = views.url_from_controls(*values, current=search)
                 notices = views.notices(views.page_filters(reader, chosen))
                 return (chosen, *[no_update] * len(FILTER_OUTPUTS), notices)
             return (no_update, *views.controls_from_url(reader, search))  # the URL changed
@@ -82,16 +82,25 @@ def _register_filters(app: Dash, data: Database) -> None:
 
 def _register_frame(app: Dash, data: Database) -> None:
     @app.callback(
-        Output("app-freshness", "children"),
-        *(Output(link_id, "href") for _, _, link_id in NAV),
-        *(Output(link_id, "active") for _, _, link_id in NAV),
-        Output("app-filter-reset", "href"),
-        Input("app-location", "pathname"),
-        Input("app-location", "search"),
+        output={
+            "freshness": Output("app-freshness", "children"),
+            "partial_months": Output("app-partial-months", "children"),
+            "nav_hrefs": [Output(link_id, "href") for _, _, link_id in NAV],
+            "nav_active": [Output(link_id, "active") for _, _, link_id in NAV],
+            "reset_href": Output("app-filter-reset", "href"),
+        },
+        inputs={
+            "pathname": Input("app-location", "pathname"),
+            "search": Input("app-location", "search"),
+        },
     )
-    def frame(pathname: str | None, search: str | None) -> tuple[Any, ...]:
+    def frame(pathname: str | None, search: str | None) -> dict[str, Any]:
         with data.reader() as reader:
-            return (views.freshness_badge(reader, search), *views.nav_state(pathname, search))
+            return {
+                "freshness": views.freshness_badge(reader, search),
+                "partial_months": views.partial_months_banner(reader, pathname, search),
+                **views.nav_state(pathname, search),
+            }
 
 
 def _install_http_status(app: Dash, data: Database) -> None:

@@ -31,7 +31,8 @@ from typing import Any, TypeVar
 import duckdb
 
 from etl.config import Settings
-from etl.metrics import compute_metrics
+from etl.metric_results import MetricsResult
+from etl.metrics import ReportingMonths, compute_metrics, reporting_months
 from etl.storage import StorageError, check_readable, configure, open_reader
 
 T = TypeVar("T")
@@ -210,12 +211,18 @@ class Reader:
         key = ("view", build.__module__, build.__qualname__, args)
         return self.cached(key, lambda: as_plain_figures(build(self, *args)))
 
-    def metrics(self, filters: Any) -> dict[str, Any]:
-        """`compute_metrics` for page filters (a `dashboard.filters.PageFilters`), cached."""
+    def metrics(self, filters: Any) -> MetricsResult:
+        """`compute_metrics` for page filters (a `dashboard.filters.PageFilters`), cached by
+        the selection and period they give (page-only parameters share the entry)."""
+        selection = filters.to_metrics()
         return self.cached(
-            ("metrics", filters),
-            lambda: compute_metrics(self.con, filters.to_metrics(), self.settings),
+            ("metrics", selection),
+            lambda: compute_metrics(self.con, selection, self.settings),
         )
+
+    def reporting(self) -> ReportingMonths:
+        """The default as-of month and the partial months after it, cached."""
+        return self.cached(("reporting",), lambda: reporting_months(self.con, self.settings))
 
     def close(self) -> None:
         if self._cursor is not None:
@@ -227,9 +234,13 @@ def as_plain_figures(output: T) -> T:
     output is then serialised on every request without plotly re-walking its objects."""
     import plotly.graph_objects as go
 
+    def plain(o: Any) -> Any:
+        return o.to_plotly_json() if isinstance(o, go.Figure) else o
+
+    if isinstance(output, dict):
+        return {k: plain(v) for k, v in output.items()}  # type: ignore[return-value]  # same keys
     if isinstance(output, tuple):
-        plain = tuple(o.to_plotly_json() if isinstance(o, go.Figure) else o for o in output)
-        return plain  # type: ignore[return-value]  # the same shape, figures as dicts
+        return tuple(plain(o) for o in output)  # type: ignore[return-value]  # the same shape
     return output
 
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, quote, urlencode
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from etl.contracts import STAGE_ORDER
-from etl.contracts.entities import Status
+from etl.contracts.entities import Dimension, Status
 from etl.metrics import Filters
 from etl.period import Period, PeriodError, month_text, resolve_period
 
@@ -27,8 +27,12 @@ PARAMS = {
     "from": "from_",
     "to": "to",
     "as_of": "as_of",
+    "blocker": "blocker",
 }
-"""URL parameter -> field. Repeat a parameter for several values (values are OR-ed)."""
+"""URL parameter -> field. Repeat a parameter for several values (values are OR-ed).
+`blocker` (a failure cause, e.g. `data`) narrows the roadmap table to the initiatives it
+holds at the stage gate; the metrics ignore it."""
+BLOCKERS: tuple[str, ...] = tuple(d.value for d in Dimension)
 
 
 def _canonical(value: str, choices: tuple[str, ...], what: str) -> str:
@@ -50,6 +54,12 @@ class PageFilters(BaseModel):
     from_: str | None = None
     to: str | None = None
     as_of: str | None = None
+    blocker: str | None = None
+
+    @field_validator("blocker")
+    @classmethod
+    def _blocker(cls, value: str | None) -> str | None:
+        return None if value is None else _canonical(value, BLOCKERS, "blocker")
 
     @field_validator("from_", "to", "as_of")
     @classmethod
@@ -96,6 +106,10 @@ class PageFilters(BaseModel):
                 "to": month_text(period.window_to),
             }
         )
+
+    def toggle_blocker(self, blocker: str) -> PageFilters:
+        """Narrows the roadmap table to one gate blocker, or clears it when it is that."""
+        return self.model_copy(update={"blocker": None if self.blocker == blocker else blocker})
 
     def toggle_stage(self, stage: str) -> PageFilters:
         """Filters by `stage` alone, or clears the stage filter when it is that already."""

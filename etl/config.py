@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,13 @@ class Settings(BaseSettings):
     stalled_after_days: int = Field(180, ge=0)
     decay_alert_pct: float = Field(5.0, ge=0)
     gate_min_score: float = Field(3.0, ge=0, le=5)
+    min_reporting_share: Decimal = Field(
+        Decimal("0.5"),
+        ge=0,
+        le=1,
+        description="A month is reported when at least this share of the initiatives of the "
+        "three months before it reported in it (METRICS.md, Time); compared exactly.",
+    )
     pseudonymise_user_ids: bool = True
     pseudonym_key: str | None = Field(
         None,

@@ -6,8 +6,15 @@ import duckdb
 
 from etl.contracts import ENTITIES, STAGE_ORDER, columns_of
 
-SCHEMA_VERSION = 1
-"""Bump when a table changes shape, and add the step to `etl.storage.MIGRATIONS`."""
+SCHEMA_VERSION = 2
+"""Bump when a table changes shape, and add the step to `MIGRATIONS`."""
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 2: the monthly actives the events engine writes are a source that staging reads, not
+    # a mart; marts and views are rebuilt by every upgrade, so only tables move here.
+    2: ("alter table if exists mart_monthly_active rename to usage_monthly_active",),
+}
+"""The statements that bring a database of version N-1 to version N."""
 
 BOOKKEEPING_DDL = """
 create table if not exists meta (name varchar primary key, value varchar);
@@ -39,7 +46,8 @@ create table if not exists unallocated_costs (
     load_id bigint, source_file varchar, source varchar, month date, currency varchar,
     amount decimal(38, 12), source_rows bigint, reason varchar
 );
-create table if not exists mart_monthly_active (
+-- Distinct users per initiative and month, written by the events engine (etl/events.py).
+create table if not exists usage_monthly_active (
     initiative_id varchar, month date, active_users bigint
 );
 """
@@ -53,8 +61,29 @@ def entity_table_ddl(entity: str) -> str:
     return f"create table if not exists {entity} ({', '.join(columns)})"
 
 
+def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version a database records, or None for one without `meta`."""
+    try:
+        row = con.execute("select value from meta where name = 'schema_version'").fetchone()
+    except duckdb.CatalogException:  # no meta table: not a Scaleboard database (yet)
+        return None
+    return int(row[0]) if row else None
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Applies the migrations after the stored version, in order (none for a new file)."""
+    version = stored_version(con)
+    if version is None:
+        return
+    for step in range(version + 1, SCHEMA_VERSION + 1):
+        for statement in MIGRATIONS.get(step, ()):
+            con.execute(statement)
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Creates every table this version expects (usage events live in Parquet partitions)."""
+    """Creates every table this version expects (usage events live in Parquet partitions),
+    migrating an older schema first."""
+    migrate(con)
     con.execute(BOOKKEEPING_DDL)
     for entity in ENTITIES:
         if entity != "usage_events":

@@ -1,5 +1,5 @@
 """Usage events to monthly active users: the one place that turns raw events into the
-`mart_monthly_active` mart, behind a small interface so another engine can take it over.
+`usage_monthly_active` mart, behind a small interface so another engine can take it over.
 
 Raw events are immutable Parquet files (a folder per load, a file per input file; older
 databases hold a sub-folder per month instead). Every file carries its `month`
@@ -17,7 +17,7 @@ import duckdb
 
 
 class MonthlyActiveEngine(Protocol):
-    """Recomputes `mart_monthly_active` for `months` from the Parquet files in `partitions`."""
+    """Recomputes `usage_monthly_active` for `months` from the Parquet files in `partitions`."""
 
     def refresh(
         self, con: duckdb.DuckDBPyConnection, months: list[dt.date], partitions: list[Path]
@@ -30,12 +30,12 @@ class DuckDBMonthlyActive:
     def refresh(
         self, con: duckdb.DuckDBPyConnection, months: list[dt.date], partitions: list[Path]
     ) -> None:
-        con.execute("delete from mart_monthly_active where list_contains(?, month)", [months])
+        con.execute("delete from usage_monthly_active where list_contains(?, month)", [months])
         if not partitions:
             return
         con.execute(
             """
-            insert into mart_monthly_active
+            insert into usage_monthly_active
             select initiative_id, month, count(distinct user_key) as active_users
             from read_parquet(?, hive_partitioning = false)
             where month in (select unnest(?::date[]))  -- a semi-join: list_contains per row
@@ -62,6 +62,6 @@ def refresh_monthly_active(
     months: list[dt.date],
     engine: MonthlyActiveEngine | None = None,
 ) -> None:
-    """Brings `mart_monthly_active` up to date for the months a load touched."""
+    """Brings `usage_monthly_active` up to date for the months a load touched."""
     if months:
         (engine or DuckDBMonthlyActive()).refresh(con, months, partitions_of(con, db_dir, months))

@@ -12,18 +12,40 @@ from functools import cache
 
 import duckdb
 
-from etl.sql_files import layer_names, run_sql, sql_text
+from etl.sql_files import run_sql, sql_text
 
-LAYERS = ("staging", "marts")
+MODELS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    # Staging reads sources (the contract tables, `usage_monthly_active` of the events
+    # engine, `unallocated_costs`) and other staging views, never marts.
+    "staging": (
+        ("stg_fx_rates", ()),
+        ("stg_costs", ("stg_fx_rates",)),
+        ("stg_outcomes", ("stg_fx_rates",)),
+        ("stg_activity", ()),
+        ("stg_data_months", ()),
+    ),
+    # Marts read staging views only.
+    "marts": (
+        ("mart_initiative_month", ("stg_costs", "stg_outcomes", "stg_activity")),
+        ("mart_cost_by_category", ("stg_costs",)),
+        ("mart_unallocated_spend", ("stg_fx_rates",)),
+    ),
+}
+"""Every staging and mart model, per layer, with the models it reads: built in this order,
+each after what it reads (`tests/etl/test_marts.py` checks both against the SQL files)."""
+
+
+def build_order() -> list[tuple[str, str]]:
+    """(layer, model) in the order the models are built."""
+    return [(layer, name) for layer, models in MODELS.items() for name, _ in models]
 
 
 @cache
 def models_fingerprint() -> str:
     """A digest of every staging and mart model's SQL, in build order."""
     digest = hashlib.sha256()
-    for layer in LAYERS:
-        for name in layer_names(layer):
-            digest.update(f"{layer}/{name}\n{sql_text(layer, name)}\n".encode())
+    for layer, name in build_order():
+        digest.update(f"{layer}/{name}\n{sql_text(layer, name)}\n".encode())
     return digest.hexdigest()
 
 
@@ -34,8 +56,7 @@ def built_models(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def build_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Staging views first, then marts, each layer in file-name order."""
-    for layer in LAYERS:
-        for name in layer_names(layer):
-            run_sql(con, layer, name)
+    """Staging views first, then marts, each model after the models it reads."""
+    for layer, name in build_order():
+        run_sql(con, layer, name)
     con.execute("insert or replace into meta values ('models', ?)", [models_fingerprint()])

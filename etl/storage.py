@@ -27,7 +27,7 @@ from typing import Any
 
 import duckdb
 
-from etl.ddl import SCHEMA_VERSION, create_schema
+from etl.ddl import SCHEMA_VERSION, create_schema, stored_version
 from etl.marts import build_marts, built_models, models_fingerprint
 
 
@@ -82,13 +82,9 @@ def configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 def check_version(con: duckdb.DuckDBPyConnection, db: Path) -> int:
     """The schema version of an open database; refuses one this version cannot read."""
-    try:
-        row = con.execute("select value from meta where name = 'schema_version'").fetchone()
-    except duckdb.CatalogException:
-        row = None
-    if row is None:
+    version = stored_version(con)
+    if version is None:
         raise StorageError(f"{db} is not a Scaleboard database; choose another --db path.")
-    version = int(row[0])
     if version > SCHEMA_VERSION:
         raise StorageError(
             f"{db} was written by a newer Scaleboard (schema {version}, this one reads "

@@ -160,7 +160,7 @@ def metrics(
     except (PeriodError, StorageError) as exc:
         raise fail(str(exc)) from None
     if as_json:
-        _print_json(result)
+        _print_json(result.to_json())
     else:
         print_metrics(result)
 

@@ -8,6 +8,7 @@ import typer
 
 if TYPE_CHECKING:
     from etl.load import LoadResult
+    from etl.metric_results import MetricsResult
 
 
 def print_load(result: LoadResult) -> None:
@@ -60,28 +61,49 @@ def print_rows(title: str, rows: list[dict[str, Any]], total: int) -> None:
     Console(width=200).print(table)
 
 
-METRIC_LABELS = {
-    "adoption_rate": "Adoption rate",
-    "outcomes_at_scale": "Outcomes at scale",
-    "outcomes_in_pilot": "Outcomes in pilot",
-    "total_cost": "Total cost",
-    "cost_per_insight": "Cost per insight",
-    "roi": "ROI",
-    "pilot_to_production_rate": "Pilot to production",
-}
+PROGRAM_FIGURES = (
+    "adoption_rate",
+    "outcomes_at_scale",
+    "outcomes_in_pilot",
+    "total_cost",
+    "cost_per_insight",
+    "roi",
+    "pilot_to_production_rate",
+    "cost_at_risk",
+)
+"""The program figures the terminal report lists, labelled and formatted by the registry."""
 
 
-def print_metrics(result: dict[str, Any]) -> None:
-    window = result["window"] or {}
+def print_metrics(result: MetricsResult) -> None:
+    from etl.registry import SIGNAL_LABELS, metric
+
+    window = result.window
     typer.echo(
-        f"as of {result['as_of'] or '—'}, window {window.get('from', '—')}..{window.get('to', '—')}"
-        f", {result['currency']}"
+        f"as of {result.as_of or '—'}, window {window.from_ if window else '—'}.."
+        f"{window.to if window else '—'}, {result.currency}"
     )
-    print_rows(
-        "Program", [{"metric": METRIC_LABELS[k], "value": result[k]} for k in METRIC_LABELS], 7
-    )
-    stages = [{"stage": k, "initiatives": v} for k, v in result["initiatives_by_stage"].items()]
-    print_rows("Initiatives by stage", stages, total=sum(s["initiatives"] for s in stages))
-    for key in ("stalled_pilots", "no_executive_owner"):
-        typer.echo(f"{key.replace('_', ' ')}: {', '.join(result[key]) or 'none'}")
-    print_rows("Decaying models", result["decaying_models"], total=len(result["decaying_models"]))
+    if result.partial_months:
+        typer.echo(
+            f"partial months (not the default as-of month): {', '.join(result.partial_months)}"
+        )
+    program = [
+        {"metric": metric(k).label, "value": metric(k).format(result.figure(k), result.currency)}
+        for k in PROGRAM_FIGURES
+    ]
+    program += [
+        {
+            "metric": f"  {label}",
+            "value": metric(f"cost_at_risk_{key}").format(
+                result.figure(f"cost_at_risk_{key}"), result.currency
+            ),
+        }
+        for key, label in SIGNAL_LABELS.items()
+    ]
+    print_rows("Program", program, len(PROGRAM_FIGURES))
+    by_stage = result.initiatives_by_stage
+    stages: list[dict[str, Any]] = [{"stage": k, "initiatives": v} for k, v in by_stage.items()]
+    print_rows("Initiatives by stage", stages, total=sum(by_stage.values()))
+    typer.echo(f"stalled pilots: {', '.join(result.stalled_pilots) or 'none'}")
+    typer.echo(f"no executive owner: {', '.join(result.no_executive_owner) or 'none'}")
+    decaying = [d.model_dump() for d in result.decaying_models]
+    print_rows("Decaying models", decaying, total=len(decaying))

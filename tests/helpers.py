@@ -107,7 +107,7 @@ def metrics_of(db: Path, as_of: str | None = None) -> Any:
     from etl.storage import open_reader
 
     with open_reader(db) as con:
-        return as_json(compute_metrics(con, Filters(as_of=as_of), Settings()))
+        return compute_metrics(con, Filters(as_of=as_of), Settings()).to_json()
 
 
 def events_csv(
@@ -176,7 +176,7 @@ def read_metrics_until(db: str, out: str, stop: Any) -> None:
                 with open_reader(Path(db)) as con:
                     con.execute("set threads = 1")
                     load_id = committed_load_id(con)
-                    result = compute_metrics(con, Filters(), settings)
+                    result = compute_metrics(con, Filters(), settings).to_json()
                 line: dict[str, Any] = {"load_id": load_id, "metrics": result}
             except Exception as exc:  # every error is a finding: record it, keep reading
                 line = {"error": f"{type(exc).__name__}: {exc}"}

@@ -10,6 +10,8 @@ import pandas as pd
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from etl.formatting import format_money
+
 KINDS = {
     "Stalled pilot": "Stalled pilots",
     "No executive owner": "No executive owner",
@@ -23,7 +25,8 @@ def initiative_href(initiative_id: str, search: str = "") -> str:
     return f"/initiatives/{quote(initiative_id, safe='')}{search}"
 
 
-def _item(row: pd.Series, search: str) -> dbc.ListGroupItem:
+def _item(row: pd.Series, search: str, currency: str) -> dbc.ListGroupItem:
+    at_stake = format_money(row["cost_rc"], currency)
     return dbc.ListGroupItem(
         [
             dcc.Link(
@@ -31,14 +34,17 @@ def _item(row: pd.Series, search: str) -> dbc.ListGroupItem:
                 href=initiative_href(row["initiative_id"], search),
                 className="alert-link-item",
             ),
-            html.Small(f" {row['initiative_id']} · {row['detail']}", className="text-muted"),
+            html.Small(
+                f" {row['initiative_id']} · {row['detail']} · {at_stake} spent in the window",
+                className="text-muted",
+            ),
         ],
         className="py-1 px-2",
     )
 
 
-def _group(kind: str, rows: pd.DataFrame, search: str, limit: int) -> html.Div:
-    items = [_item(row, search) for _, row in rows.head(limit).iterrows()]
+def _group(kind: str, rows: pd.DataFrame, search: str, limit: int, currency: str) -> html.Div:
+    items = [_item(row, search, currency) for _, row in rows.head(limit).iterrows()]
     if len(rows) > limit:
         more = f"and {len(rows) - limit} more in the roadmap table"
         items.append(
@@ -55,12 +61,17 @@ def _group(kind: str, rows: pd.DataFrame, search: str, limit: int) -> html.Div:
     )
 
 
-def alerts_panel(df: pd.DataFrame, search: str, limit: int = 6) -> list[Component]:
-    """The panel's children; `search` (the page's query string) is kept on every link."""
+def alerts_panel(
+    df: pd.DataFrame, search: str, currency: str = "USD", limit: int = 3
+) -> list[Component]:
+    """The panel's children, each group largest money at stake first (so that every group
+    shows without scrolling, each lists `limit` and links to the rest); `search` (the
+    page's query string) is kept on every link."""
     if df.empty:
         return [html.P("No alerts for these filters.", className="text-muted mb-0")]
-    return [
-        _group(kind, df[df["kind"] == kind], search, limit)
+    groups = [
+        dbc.Col(_group(kind, df[df["kind"] == kind], search, limit, currency), md=6, xl=3)
         for kind in KINDS
         if (df["kind"] == kind).any()
     ]
+    return [dbc.Row(groups, className="g-3")]

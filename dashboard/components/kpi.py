@@ -8,7 +8,8 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.kpis import KpiView
+from dashboard.kpis import KpiView, SignalShare
+from etl.formatting import format_percent
 
 
 def _tooltip(text: str, target: str) -> dbc.Tooltip:
@@ -25,8 +26,9 @@ def _arrow(change: str) -> str:
     return {"+": "▲ ", "-": "▼ "}.get(change[:1], "")
 
 
-def kpi_card(view: KpiView, compare_label: str) -> dbc.Col:
-    """One KPI card; ids: `<kpi>` (value only), `<kpi>-label`, `<kpi>-change`."""
+def kpi_card(view: KpiView, compare_label: str, detail: Any = None) -> dbc.Col:
+    """One KPI card; ids: `<kpi>` (value only), `<kpi>-label`, `<kpi>-change`; `detail`
+    (a breakdown) goes under the change."""
     kpi_id = view.kpi.element_id
     parts: list[Any] = [
         html.Div(
@@ -50,8 +52,35 @@ def kpi_card(view: KpiView, compare_label: str) -> dbc.Col:
         parts.append(_tooltip(f"No value: {view.value_reason}.", kpi_id))
     if view.change_reason:
         parts.append(_tooltip(f"No change: {view.change_reason}.", f"{kpi_id}-change"))
+    if detail is not None:
+        parts.append(detail)
     card = dbc.Card(dbc.CardBody(parts, className="py-2"), className="kpi-card h-100 shadow-sm")
     return dbc.Col(card, xs=12, sm=6, lg=True, className="mb-2")
+
+
+def money_at_risk_breakdown(shares: list[SignalShare]) -> html.Ul:
+    """Each signal's money at risk with its share of the total, as a bar and a number;
+    ids `kpi-cost-at-risk-<signal>`."""
+    items = []
+    for s in shares:
+        width = f"{min(max(s.share or 0.0, 0.0), 1.0) * 100:.1f}%"
+        share = format_percent(s.share)
+        items.append(
+            html.Li(
+                [
+                    html.Span(s.label, className="kpi-breakdown-label"),
+                    html.Span(
+                        [s.value, html.Span(f" · {share}", className="text-muted")],
+                        id=f"kpi-cost-at-risk-{s.key.replace('_', '-')}",
+                        className="kpi-breakdown-value",
+                    ),
+                    html.Div(html.Div(className="kpi-breakdown-bar", style={"width": width})),
+                ],
+                title=f"{s.label}: {s.value}, {share} of the money at risk (an initiative with "
+                "several signals counts under each)",
+            )
+        )
+    return html.Ul(items, id="kpi-cost-at-risk-breakdown", className="kpi-breakdown")
 
 
 def stat_tile(

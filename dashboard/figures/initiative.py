@@ -9,8 +9,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.figures import base_figure, empty_figure
-from dashboard.formatting import currency_prefix
 from dashboard.theme import BAD, BLUE, GOOD, GREY, VALUE_COLOR, category_color, template
+from etl.formatting import currency_prefix
+from etl.registry import cause_label
 
 
 def _money_axis(currency: str) -> dict[str, Any]:
@@ -44,15 +45,13 @@ def adoption(df: pd.DataFrame) -> go.Figure:
 
 def cost_by_category(df: pd.DataFrame, currency: str) -> go.Figure:
     """Cost per month, stacked by category."""
-    if df.empty or df["cost_usd"].sum() == 0:
+    if df.empty or df["cost_rc"].sum() == 0:
         return empty_figure("No cost in the window")
     fig = base_figure(barmode="stack", yaxis=_money_axis(currency))
     for category, rows in df.groupby("category", sort=True):
         name = str(category)
         fig.add_trace(
-            go.Bar(
-                x=rows["month"], y=rows["cost_usd"], name=name, marker_color=category_color(name)
-            )
+            go.Bar(x=rows["month"], y=rows["cost_rc"], name=name, marker_color=category_color(name))
         )
     fig.update_xaxes(tickformat="%Y-%m", title=None)
     return fig
@@ -60,13 +59,13 @@ def cost_by_category(df: pd.DataFrame, currency: str) -> go.Figure:
 
 def outcomes(df: pd.DataFrame, currency: str) -> go.Figure:
     """Outcome value (bars) and insights delivered (line, right axis) per month."""
-    if df.empty or (df["outcome_value_usd"].abs().sum() == 0 and df["insights"].sum() == 0):
+    if df.empty or (df["outcome_value_rc"].abs().sum() == 0 and df["insights"].sum() == 0):
         return empty_figure("No outcomes in the window")
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.update_layout(template=template())
     fig.add_trace(
         go.Bar(
-            x=df["month"], y=df["outcome_value_usd"], name="Outcome value", marker_color=VALUE_COLOR
+            x=df["month"], y=df["outcome_value_rc"], name="Outcome value", marker_color=VALUE_COLOR
         ),
         secondary_y=False,
     )
@@ -134,25 +133,35 @@ def model_metrics(df: pd.DataFrame, decay: dict[tuple[str, str], float]) -> go.F
 
 
 def readiness(df: pd.DataFrame, gate_min_score: float) -> go.Figure:
-    """The latest score of each readiness dimension; below the gate line = a gate blocker."""
+    """The latest score of each readiness dimension; below the gate line = a gate blocker.
+    A dimension never assessed reads "not assessed" (grey), never a score of 0."""
     if df.empty:
         return empty_figure("No readiness assessment")
+    df = df.assign(cause=df["dimension"].map(cause_label)).sort_values("cause")
+    assessed = df["assessed_on"].notna()
     notes = [
-        "not assessed" if pd.isna(a) else f"assessed {pd.Timestamp(a):%Y-%m-%d}"
-        for a in df["assessed_on"]
+        f"assessed {pd.Timestamp(a):%Y-%m-%d}" if ok else "not assessed"
+        for a, ok in zip(df["assessed_on"], assessed, strict=True)
+    ]
+    colors = [
+        (BAD if s < gate_min_score else GOOD) if ok else GREY
+        for s, ok in zip(df["score"], assessed, strict=True)
     ]
     fig = base_figure(
         xaxis={"range": [0, 5.2], "title": "Score (0-5)", "dtick": 1}, showlegend=False
     )
     fig.add_trace(
         go.Bar(
-            y=df["dimension"],
-            x=df["score"],
+            y=df["cause"],
+            x=df["score"].where(assessed, 0),
             orientation="h",
-            marker_color=[BAD if s < gate_min_score else GOOD for s in df["score"]],
+            marker_color=colors,
             customdata=notes,
-            hovertemplate="%{y}: %{x:.1f} (%{customdata})<extra></extra>",
-            text=[f"{s:.1f}" for s in df["score"]],
+            hovertemplate="%{y}: %{text} (%{customdata})<extra></extra>",
+            text=[
+                f"{s:.1f}" if ok else "not assessed"
+                for s, ok in zip(df["score"], assessed, strict=True)
+            ],
             textposition="outside",
             cliponaxis=False,
         )

@@ -8,8 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import base_figure, empty_figure
-from dashboard.formatting import currency_prefix
 from dashboard.theme import BLUE, COST_COLOR, STAGE_COLORS, VALUE_COLOR, category_color
+from etl.formatting import currency_prefix
 
 
 def money_axis(currency: str, **extra: Any) -> dict[str, Any]:
@@ -64,14 +64,14 @@ def adoption_trend(df: pd.DataFrame) -> go.Figure:
 
 def value_vs_cost(df: pd.DataFrame, currency: str) -> go.Figure:
     """Outcome value and cost per month of the window, side by side."""
-    if df.empty or (df["cost_usd"].abs().sum() == 0 and df["outcome_value_usd"].abs().sum() == 0):
+    if df.empty or (df["cost_rc"].abs().sum() == 0 and df["outcome_value_rc"].abs().sum() == 0):
         return empty_figure()
     prefix = currency_prefix(currency)
     fig = base_figure(barmode="group", yaxis=money_axis(currency))
     months = _months(df["month"])
     for column, name, color in (
-        ("outcome_value_usd", "Outcome value", VALUE_COLOR),
-        ("cost_usd", "Cost", COST_COLOR),
+        ("outcome_value_rc", "Outcome value", VALUE_COLOR),
+        ("cost_rc", "Cost", COST_COLOR),
     ):
         fig.add_trace(
             go.Bar(
@@ -88,16 +88,16 @@ def value_vs_cost(df: pd.DataFrame, currency: str) -> go.Figure:
 
 def cost_by_category(df: pd.DataFrame, currency: str) -> go.Figure:
     """Cost over the window per category, largest on top, with its share of the total."""
-    if df.empty or df["cost_usd"].sum() == 0:
+    if df.empty or df["cost_rc"].sum() == 0:
         return empty_figure()
-    ordered = df.sort_values("cost_usd")
+    ordered = df.sort_values("cost_rc")
     prefix = currency_prefix(currency)
-    top = float(ordered["cost_usd"].max())
+    top = float(ordered["cost_rc"].max())
     fig = base_figure(xaxis=money_axis(currency, range=[0, top * 1.2]), showlegend=False)
     fig.add_trace(
         go.Bar(
             y=ordered["category"],
-            x=ordered["cost_usd"],
+            x=ordered["cost_rc"],
             orientation="h",
             marker_color=[category_color(c) for c in ordered["category"]],
             customdata=ordered["share"],

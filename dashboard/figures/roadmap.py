@@ -10,9 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import base_figure, empty_figure
-from dashboard.formatting import format_money
 from dashboard.queries.roadmap import READY
-from dashboard.theme import BAD, GOOD, NO_STAGE, STAGE_COLORS, stage_color
+from dashboard.theme import BAD, GOOD, GREY, NO_STAGE, ORANGE, STAGE_COLORS, stage_color
+from etl.formatting import format_money
+from etl.registry import BLOCKER_REASON_LABELS, cause_label
 
 _DAY_MS = 86_400_000
 
@@ -136,25 +137,53 @@ def priority_matrix(rows: pd.DataFrame, currency: str) -> go.Figure:
     return fig
 
 
+REASON_COLORS = {"not_assessed": GREY, "below_minimum": BAD, "signal": ORANGE}
+
+
+def _gate_label(cause: str) -> str:
+    return "Ready for the next stage" if cause == READY else cause_label(cause)
+
+
 def gate_blockers(df: pd.DataFrame) -> go.Figure:
-    """How many initiatives each readiness dimension blocks at the stage gate."""
+    """How many initiatives each failure cause holds at the stage gate, split by why (not
+    assessed, assessed below the minimum, flagged by the data), and how many are ready.
+    A click on a bar narrows the table to that cause (`customdata` is its key)."""
     if df.empty or df["initiatives"].sum() == 0:
         return empty_figure()
-    colors = [GOOD if d == READY else BAD for d in df["dimension"]]
-    top = int(df["initiatives"].max())
-    axis = {"title": "Initiatives", "dtick": 1 if top < 10 else None, "range": [0, top * 1.15]}
-    fig = base_figure(xaxis=axis, showlegend=False)
+    order = [_gate_label(c) for c in dict.fromkeys(df["cause"])]
+    totals = df.groupby("cause", sort=False)["initiatives"].sum()
+    top = int(totals.max())
+    axis = {"title": "Initiatives", "dtick": 1 if top < 10 else None, "range": [0, top * 1.18]}
+    fig = base_figure(xaxis=axis, barmode="stack", legend={"orientation": "h", "y": -0.2})
+    parts = [(READY, "Ready for the next stage", GOOD)]
+    parts += [(r, BLOCKER_REASON_LABELS[r], c) for r, c in REASON_COLORS.items()]
+    for reason, name, color in parts:
+        rows = df[df["reason"] == reason]
+        if rows.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                y=[_gate_label(c) for c in rows["cause"]],
+                x=rows["initiatives"],
+                customdata=rows["cause"],
+                orientation="h",
+                name=name,
+                marker_color=color,
+                showlegend=reason != READY,
+                hovertemplate=f"%{{y}}: %{{x}} initiatives ({name.lower()})<extra></extra>",
+            )
+        )
     fig.add_trace(
-        go.Bar(
-            y=df["dimension"],
-            x=df["initiatives"],
-            orientation="h",
-            marker_color=colors,
-            text=df["initiatives"],
-            textposition="outside",
+        go.Scatter(
+            y=[_gate_label(c) for c in totals.index],
+            x=totals.values,
+            text=[f" {n:,}" for n in totals.values],
+            mode="text",
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
             cliponaxis=False,
-            hovertemplate="%{y}: %{x} initiatives<extra></extra>",
         )
     )
-    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_yaxes(autorange="reversed", title=None, categoryorder="array", categoryarray=order)
     return fig

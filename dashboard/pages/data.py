@@ -58,22 +58,24 @@ def layout() -> html.Div:
 
 def register(app: Dash, data_source: Database) -> None:
     @app.callback(
-        Output("data-window", "children"),
-        Output("data-empty", "children"),
-        Output("data-freshness", "columnDefs"),
-        Output("data-freshness", "rowData"),
-        Output("data-coverage", "figure"),
-        Output("data-load-history", "columnDefs"),
-        Output("data-load-history", "rowData"),
-        Output("data-rejects-title", "children"),
-        Output("data-rejects", "columnDefs"),
-        Output("data-rejects", "rowData"),
-        Output("data-unallocated", "columnDefs"),
-        Output("data-unallocated", "rowData"),
-        Output("data-mappings", "columnDefs"),
-        Output("data-mappings", "rowData"),
-        Input("app-location", "search"),
+        output={
+            "window": Output("data-window", "children"),
+            "empty": Output("data-empty", "children"),
+            "freshness_columns": Output("data-freshness", "columnDefs"),
+            "freshness_rows": Output("data-freshness", "rowData"),
+            "coverage": Output("data-coverage", "figure"),
+            "load_columns": Output("data-load-history", "columnDefs"),
+            "load_rows": Output("data-load-history", "rowData"),
+            "rejects_title": Output("data-rejects-title", "children"),
+            "reject_columns": Output("data-rejects", "columnDefs"),
+            "reject_rows": Output("data-rejects", "rowData"),
+            "unallocated_columns": Output("data-unallocated", "columnDefs"),
+            "unallocated_rows": Output("data-unallocated", "rowData"),
+            "mapping_columns": Output("data-mappings", "columnDefs"),
+            "mapping_rows": Output("data-mappings", "rowData"),
+        },
+        inputs={"search": Input("app-location", "search")},
     )
-    def update_data(search: str | None) -> tuple[object, ...]:
+    def update_data(search: str | None) -> dict[str, Any]:
         with data_source.reader() as reader:
             return reader.view(data, search)

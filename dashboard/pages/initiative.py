@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, dcc, html
 
@@ -42,20 +44,24 @@ def layout(initiative_id: str = "") -> html.Div:
 
 def register(app: Dash, data: Database) -> None:
     @app.callback(
-        Output("initiative-header", "children"),
-        Output("initiative-notice", "children"),
-        Output("initiative-kpis", "children"),
-        Output("initiative-stage-history", "figure"),
-        Output("initiative-adoption", "figure"),
-        Output("initiative-cost-by-category", "figure"),
-        Output("initiative-outcomes", "figure"),
-        Output("initiative-model-metrics", "figure"),
-        Output("initiative-model-metrics", "style"),
-        Output("initiative-readiness", "figure"),
-        Output("initiative-gate-blockers", "children"),
-        Input("app-location", "search"),
-        Input("initiative-id", "data"),
+        output={
+            "header": Output("initiative-header", "children"),
+            "notice": Output("initiative-notice", "children"),
+            "kpis": Output("initiative-kpis", "children"),
+            "stage_history": Output("initiative-stage-history", "figure"),
+            "adoption": Output("initiative-adoption", "figure"),
+            "cost_by_category": Output("initiative-cost-by-category", "figure"),
+            "outcomes": Output("initiative-outcomes", "figure"),
+            "model_metrics": Output("initiative-model-metrics", "figure"),
+            "model_metrics_style": Output("initiative-model-metrics", "style"),
+            "readiness": Output("initiative-readiness", "figure"),
+            "gate_blockers": Output("initiative-gate-blockers", "children"),
+        },
+        inputs={
+            "search": Input("app-location", "search"),
+            "initiative_id": Input("initiative-id", "data"),
+        },
     )
-    def update_initiative(search: str | None, initiative_id: str) -> tuple[object, ...]:
+    def update_initiative(search: str | None, initiative_id: str) -> dict[str, Any]:
         with data.reader() as reader:
             return reader.view(initiative, initiative_id, search)

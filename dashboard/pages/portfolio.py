@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, html
 
@@ -31,30 +33,32 @@ def layout() -> html.Div:
             row(
                 (graph_card("Maturity funnel", "portfolio-maturity-funnel", FUNNEL_HELP), 4),
                 (graph_card("Adoption trend", "portfolio-adoption-trend", TREND_HELP), 4),
-                (panel_card("Alerts", "portfolio-alerts", "portfolio-alerts"), 4),
-            ),
-            row(
-                (graph_card("Outcomes vs cost", "portfolio-value-vs-cost", VALUE_HELP), 8),
                 (html.Div(cost_by_category), 4),
             ),
+            html.Div(
+                panel_card("Alerts", "portfolio-alerts", "portfolio-alerts"), className="mb-2"
+            ),
+            html.Div(graph_card("Outcomes vs cost", "portfolio-value-vs-cost", VALUE_HELP)),
         ]
     )
 
 
 def register(app: Dash, data: Database) -> None:
     @app.callback(
-        Output("portfolio-window", "children"),
-        Output("portfolio-empty", "children"),
-        Output("portfolio-kpis", "children"),
-        Output("portfolio-maturity-funnel", "figure"),
-        Output("portfolio-adoption-trend", "figure"),
-        Output("portfolio-value-vs-cost", "figure"),
-        Output("portfolio-cost-by-category", "figure"),
-        Output("portfolio-unallocated", "children"),
-        Output("portfolio-alerts", "children"),
-        Input("app-location", "search"),
+        output={
+            "window": Output("portfolio-window", "children"),
+            "empty": Output("portfolio-empty", "children"),
+            "kpis": Output("portfolio-kpis", "children"),
+            "funnel": Output("portfolio-maturity-funnel", "figure"),
+            "adoption_trend": Output("portfolio-adoption-trend", "figure"),
+            "value_vs_cost": Output("portfolio-value-vs-cost", "figure"),
+            "cost_by_category": Output("portfolio-cost-by-category", "figure"),
+            "unallocated": Output("portfolio-unallocated", "children"),
+            "alerts": Output("portfolio-alerts", "children"),
+        },
+        inputs={"search": Input("app-location", "search")},
     )
-    def update_portfolio(search: str | None) -> tuple[object, ...]:
+    def update_portfolio(search: str | None) -> dict[str, Any]:
         with data.reader() as reader:
             return reader.view(portfolio, search)
 

@@ -10,12 +10,22 @@ from dash import Dash, Input, Output, State, dcc, html
 from dashboard.components import graph_card, row
 from dashboard.components.tables import grid
 from dashboard.db import Database
-from dashboard.views.roadmap import clicked_initiative, roadmap, table_block, table_csv
+from dashboard.views.roadmap import (
+    blocker_search,
+    clicked_initiative,
+    roadmap,
+    table_block,
+    table_csv,
+)
 
 PATH = "/roadmap"
 TITLE = "Roadmap"
 MATRIX_HELP = "Strategic impact vs readiness; size = cost over the window; click to open."
-BLOCKERS_HELP = "Initiatives (not retired) held at the stage gate by each readiness dimension."
+BLOCKERS_HELP = (
+    "Active initiatives before the last stage held at the gate by each failure cause: not "
+    "assessed, assessed below the minimum, or flagged by the data (no sponsor, business case "
+    "at risk, decaying model); and those ready. Click a bar to list them in the table."
+)
 EXPORT_NAME = "scaleboard-roadmap.csv"
 TIMELINE_HELP = "Actual stage periods (filled) against the plan (outlined); colour = stage."
 
@@ -49,6 +59,7 @@ def layout() -> html.Div:
                 (graph_card("Gate blockers", "roadmap-gate-blockers", BLOCKERS_HELP, 400), 5),
             ),
             html.Div(id="roadmap-timeline-notice"),
+            html.Div(id="roadmap-blocker-filter"),
             html.Div(
                 graph_card("Timeline", "roadmap-timeline", TIMELINE_HELP, 600), className="mb-2"
             ),
@@ -59,19 +70,29 @@ def layout() -> html.Div:
 
 def register(app: Dash, data: Database) -> None:
     @app.callback(
-        Output("roadmap-window", "children"),
-        Output("roadmap-empty", "children"),
-        Output("roadmap-timeline-notice", "children"),
-        Output("roadmap-timeline", "figure"),
-        Output("roadmap-timeline", "style"),
-        Output("roadmap-priority-matrix", "figure"),
-        Output("roadmap-gate-blockers", "figure"),
-        Output("roadmap-table", "columnDefs"),
-        Input("app-location", "search"),
+        output={
+            "window": Output("roadmap-window", "children"),
+            "empty": Output("roadmap-empty", "children"),
+            "timeline_notice": Output("roadmap-timeline-notice", "children"),
+            "timeline": Output("roadmap-timeline", "figure"),
+            "timeline_style": Output("roadmap-timeline", "style"),
+            "priority_matrix": Output("roadmap-priority-matrix", "figure"),
+            "gate_blockers": Output("roadmap-gate-blockers", "figure"),
+            "blocker_notice": Output("roadmap-blocker-filter", "children"),
+            "table_columns": Output("roadmap-table", "columnDefs"),
+        },
+        inputs={"search": Input("app-location", "search")},
     )
-    def update_roadmap(search: str | None) -> tuple[object, ...]:
+    def update_roadmap(search: str | None) -> dict[str, Any]:
         with data.reader() as reader:
             return reader.view(roadmap, search)
+
+    app.callback(
+        Output("app-location", "search", allow_duplicate=True),
+        Input("roadmap-gate-blockers", "clickData"),
+        State("app-location", "search"),
+        prevent_initial_call=True,
+    )(blocker_search)
 
     app.callback(
         Output("app-location", "pathname", allow_duplicate=True),

@@ -1,18 +1,22 @@
 """Pure queries: `fn(con, selection) -> DataFrame`, values bound with `?`, marts only.
 
 `Selection` carries the set S and the period of one `compute_metrics` result, so every
-figure of a page covers exactly the initiatives and months its KPIs cover.
+figure of a page covers exactly the initiatives and months its KPIs cover. The SQL of
+`queries/<page>.py` is in `dashboard/sql/<page>/<name>.sql`, read with `sql_text`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from etl.metric_results import MetricsResult
 from etl.period import last_day, parse_month
 
 
@@ -26,11 +30,10 @@ class Selection:
     window_to: dt.date | None
 
     @classmethod
-    def from_metrics(cls, metrics: dict[str, Any]) -> Selection:
-        window = metrics.get("window") or {}
-        as_of, start, end = metrics.get("as_of"), window.get("from"), window.get("to")
+    def from_metrics(cls, metrics: MetricsResult) -> Selection:
+        as_of, start, end = metrics.as_of, metrics.window_from, metrics.window_to
         return cls(
-            tuple(i["initiative_id"] for i in metrics.get("initiatives", [])),
+            tuple(i.initiative_id for i in metrics.initiatives),
             parse_month(as_of, "as_of") if as_of else None,
             parse_month(start, "from") if start else None,
             parse_month(end, "to") if end else None,
@@ -47,6 +50,12 @@ class Selection:
     def window_params(self) -> list[Any]:
         """[ids, window_from, window_to]: the parameters of a window query."""
         return [list(self.initiative_ids), self.window_from, self.window_to]
+
+
+@cache
+def sql_text(page: str, name: str) -> str:
+    """The text of `dashboard/sql/<page>/<name>.sql` (package data; read once, on first use)."""
+    return (files("dashboard") / "sql" / page / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def frame(

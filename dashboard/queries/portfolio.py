@@ -8,75 +8,30 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard.formatting import format_money
-from dashboard.queries import Selection, frame
+from dashboard.queries import Selection, frame, sql_text
 from etl.contracts import STAGE_ORDER
-
-_VALUE_VS_COST = """
-with months as (
-    select unnest(generate_series(?::date, ?::date, interval 1 month))::date as month
-),
-
-facts as (
-    select month, sum(cost_usd) as cost_usd, sum(outcome_value_usd) as outcome_value_usd,
-           sum(insights) as insights
-    from mart_initiative_month
-    where list_contains(?, initiative_id) and month between ? and ?
-    group by month
-),
-
-final as (
-    select m.month, coalesce(f.cost_usd, 0) as cost_usd,
-           coalesce(f.outcome_value_usd, 0) as outcome_value_usd,
-           coalesce(f.insights, 0) as insights
-    from months as m left join facts as f using (month)
-)
-
-select * from final order by month
-"""
-
-_COST_BY_CATEGORY = """
-with final as (
-    select category, sum(cost_usd) as cost_usd
-    from mart_cost_by_category
-    where list_contains(?, initiative_id) and month between ? and ?
-    group by category
-)
-
-select * from final order by cost_usd desc, category
-"""
+from etl.formatting import format_money
+from etl.metric_results import MetricsResult
 
 
 def value_vs_cost(con: duckdb.DuckDBPyConnection, sel: Selection) -> pd.DataFrame:
     """Outcome value, cost and insights of S per month of the window (0 when none)."""
     if sel.is_empty:
-        return pd.DataFrame(columns=["month", "cost_usd", "outcome_value_usd", "insights"])
-    return frame(con, _VALUE_VS_COST, [sel.window_from, sel.window_to, *sel.window_params()])
+        return pd.DataFrame(columns=["month", "cost_rc", "outcome_value_rc", "insights"])
+    return frame(
+        con,
+        sql_text("portfolio", "value_vs_cost"),
+        [sel.window_from, sel.window_to, *sel.window_params()],
+    )
 
 
 def cost_by_category(con: duckdb.DuckDBPyConnection, sel: Selection) -> pd.DataFrame:
     """Cost of S over the window per category, largest first, with its share."""
     if sel.is_empty:
-        return pd.DataFrame(columns=["category", "cost_usd", "share"])
-    df = frame(con, _COST_BY_CATEGORY, sel.window_params())
-    total = df["cost_usd"].sum()
-    return df.assign(share=df["cost_usd"] / total if total else 0.0)
-
-
-_UNALLOCATED = """
-with unallocated as (
-    select coalesce(sum(amount_usd), 0) as cost_usd
-    from mart_unallocated_spend where month between ? and ?
-),
-
-allocated as (
-    select coalesce(sum(cost_usd), 0) as cost_usd
-    from mart_initiative_month where month between ? and ?
-)
-
-select u.cost_usd as unallocated_usd, u.cost_usd + a.cost_usd as all_spend_usd
-from unallocated as u, allocated as a
-"""
+        return pd.DataFrame(columns=["category", "cost_rc", "share"])
+    df = frame(con, sql_text("portfolio", "cost_by_category"), sel.window_params())
+    total = df["cost_rc"].sum()
+    return df.assign(share=df["cost_rc"] / total if total else 0.0)
 
 
 def unallocated_spend(con: duckdb.DuckDBPyConnection, sel: Selection) -> tuple[float, float | None]:
@@ -84,54 +39,61 @@ def unallocated_spend(con: duckdb.DuckDBPyConnection, sel: Selection) -> tuple[f
     of cost exports that no initiative claims, so no initiative filter applies to it."""
     if sel.window_from is None:
         return 0.0, None
-    row = con.execute(_UNALLOCATED, [sel.window_from, sel.window_to] * 2).fetchone()
+    row = con.execute(
+        sql_text("portfolio", "unallocated_spend"), [sel.window_from, sel.window_to] * 2
+    ).fetchone()
     unallocated, total = (float(row[0]), float(row[1])) if row else (0.0, 0.0)
     return unallocated, (unallocated / total if total else None)
 
 
-def stage_counts(metrics: dict[str, Any]) -> pd.DataFrame:
+def stage_counts(metrics: MetricsResult) -> pd.DataFrame:
     """initiatives_by_stage as rows, in stage order."""
-    counts = metrics.get("initiatives_by_stage") or {}
+    counts = metrics.initiatives_by_stage
     return pd.DataFrame(
         {"stage": list(STAGE_ORDER), "initiatives": [counts.get(s, 0) for s in STAGE_ORDER]}
     )
 
 
-def adoption_trend(metrics: dict[str, Any]) -> pd.DataFrame:
+def adoption_trend(metrics: MetricsResult) -> pd.DataFrame:
     """adoption_trend as rows (adoption_rate null for a month without data)."""
-    trend = metrics.get("adoption_trend") or []
+    trend = [t.model_dump() for t in metrics.adoption_trend]
     return pd.DataFrame(trend, columns=["month", "adoption_rate"])
 
 
-def _names(metrics: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {i["initiative_id"]: i for i in metrics.get("initiatives", [])}
+ALERT_COLUMNS = ["kind", "initiative_id", "name", "detail", "cost_rc"]
 
 
-def alerts(metrics: dict[str, Any]) -> pd.DataFrame:
-    """One row per alert: kind, initiative_id, name, detail; in the order of the panel."""
-    by_id = _names(metrics)
-    currency = metrics.get("currency") or "USD"
+def alerts(metrics: MetricsResult) -> pd.DataFrame:
+    """One row per alert: kind, initiative, detail and the money at stake (the initiative's
+    spend over the window); each kind's rows largest money first, then by id."""
+    by_id = {i.initiative_id: i for i in metrics.initiatives}
+    currency = metrics.currency
     rows: list[dict[str, Any]] = []
 
     def add(kind: str, initiative_id: str, detail: str) -> None:
-        name = by_id.get(initiative_id, {}).get("name") or initiative_id
-        rows.append({"kind": kind, "initiative_id": initiative_id, "name": name, "detail": detail})
-
-    for i in metrics.get("stalled_pilots", []):
-        add("Stalled pilot", i, f"{by_id.get(i, {}).get('days_in_stage')} days in Experimentation")
-    for i in metrics.get("no_executive_owner", []):
-        add("No executive owner", i, "no executive sponsor named")
-    for m in metrics.get("decaying_models", []):
-        add(
-            "Decaying model",
-            m["initiative_id"],
-            f"{m['model']} {m['metric']} -{m['decay_pct']:.1f}%",
+        entry = by_id.get(initiative_id)
+        name = entry.name if entry else initiative_id
+        cost = entry.total_cost if entry else 0.0
+        rows.append(
+            dict(zip(ALERT_COLUMNS, (kind, initiative_id, name, detail, cost), strict=True))
         )
-    for i in metrics.get("initiatives", []):
-        if i.get("business_case_at_risk") and i.get("status") != "retired":
-            cost = format_money(i["projected_cost_at_scale"], currency)
-            value = format_money(i["projected_value_at_scale"], currency)
-            add(
-                "Business case at risk", i["initiative_id"], f"{cost} cost vs {value} value a month"
-            )
-    return pd.DataFrame(rows, columns=["kind", "initiative_id", "name", "detail"])
+
+    for i in metrics.stalled_pilots:
+        add("Stalled pilot", i, f"{by_id[i].days_in_stage} days in Experimentation")
+    for i in metrics.no_executive_owner:
+        add("No executive owner", i, "no executive sponsor named")
+    for m in metrics.decaying_models:
+        add("Decaying model", m.initiative_id, f"{m.model} {m.metric} -{m.decay_pct or 0:.1f}%")
+    for e in metrics.initiatives:
+        if e.business_case_at_risk and e.status != "retired":
+            cost = format_money(e.projected_cost_at_scale, currency)
+            value = format_money(e.projected_value_at_scale, currency)
+            add("Business case at risk", e.initiative_id, f"{cost} cost vs {value} value a month")
+    df = pd.DataFrame(rows, columns=ALERT_COLUMNS)
+    order = {kind: n for n, kind in enumerate(dict.fromkeys(df["kind"]))}
+    return (
+        df.assign(kind_order=df["kind"].map(order))
+        .sort_values(["kind_order", "cost_rc", "initiative_id"], ascending=[True, False, True])
+        .drop(columns="kind_order")
+        .reset_index(drop=True)
+    )

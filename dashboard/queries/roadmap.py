@@ -3,63 +3,16 @@ roadmap with the slip of each planned stage."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import duckdb
 import pandas as pd
 
-from dashboard.queries import Selection, frame
-
-_ATTRIBUTES = """
-select initiative_id, name, business_unit, status, strategic_impact, target_users,
-       executive_sponsor, program_owner, risk_tier
-from initiatives
-where list_contains(?, initiative_id)
-order by initiative_id
-"""
-
-_PERIODS = """
-with entries as (
-    select
-        initiative_id, stage, entered_on,
-        lead(entered_on) over (partition by initiative_id order by entered_on) as next_on
-    from stage_entries
-    where list_contains(?, initiative_id) and entered_on <= ?
-),
-
-actual as (
-    select initiative_id, stage, 'actual' as kind, entered_on as start_on,
-           coalesce(next_on, ?::date) as end_on, next_on is null as is_current,
-           null::integer as slip_days
-    from entries
-),
-
-first_entry as (
-    select initiative_id, stage, min(entered_on) as entered_on from entries group by all
-),
-
-planned as (
-    select
-        r.initiative_id, r.stage, 'planned' as kind, r.planned_start as start_on,
-        r.planned_end as end_on, false as is_current,
-        case
-            when f.entered_on is not null then f.entered_on - r.planned_start
-            when r.planned_start < ?::date then ?::date - r.planned_start
-        end as slip_days
-    from roadmap as r
-    left join first_entry as f using (initiative_id, stage)
-    where list_contains(?, r.initiative_id)
-),
-
-final as (select * from actual union all select * from planned)
-
-select * from final order by initiative_id, kind, start_on
-"""
+from dashboard.queries import Selection, frame, sql_text
+from etl.metric_results import MetricsResult
 
 
 def attributes(con: duckdb.DuckDBPyConnection, sel: Selection) -> pd.DataFrame:
     """The initiatives of S with the attributes the roadmap needs."""
-    return frame(con, _ATTRIBUTES, [list(sel.initiative_ids)])
+    return frame(con, sql_text("roadmap", "attributes"), [list(sel.initiative_ids)])
 
 
 def stage_periods(
@@ -80,12 +33,14 @@ def stage_periods(
                 "slip_days",
             ]
         )
-    return frame(con, _PERIODS, [list(ids), day, day, day, day, list(ids)])
+    return frame(
+        con, sql_text("roadmap", "stage_periods"), [list(ids), day, day, day, day, list(ids)]
+    )
 
 
-def initiative_rows(metrics: dict[str, Any], attrs: pd.DataFrame) -> pd.DataFrame:
+def initiative_rows(metrics: MetricsResult, attrs: pd.DataFrame) -> pd.DataFrame:
     """compute_metrics' `initiatives` entries with their strategic impact and target users."""
-    rows = pd.DataFrame(metrics.get("initiatives") or [])
+    rows = pd.DataFrame([i.model_dump() for i in metrics.initiatives])
     if rows.empty:
         return pd.DataFrame(
             columns=["initiative_id", "name", "business_unit", "stage", "strategic_impact"]
@@ -104,20 +59,38 @@ def top_by_impact(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
     return top.sort_values(["business_unit", "name", "initiative_id"])
 
 
+GATE_COLUMNS = ["cause", "reason", "initiatives"]
+
+
 def gate_blocker_counts(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per readiness dimension: how many initiatives (not retired) it blocks; and the row
-    `ready for the next stage` for those with no blocker."""
+    """The stage gate: per failure cause and reason (not assessed, assessed below the
+    minimum, flagged by the data), how many initiatives it holds, over the initiatives at a
+    gate (`ready_for_next_stage` false); and the row cause `ready` with those that are
+    ready (true). Causes most blocking first."""
     if rows.empty:
-        return pd.DataFrame(columns=["dimension", "initiatives"])
-    live = rows[rows["status"] != "retired"]
-    blocked = live["gate_blockers"].explode().dropna()
-    counts = blocked.value_counts().rename_axis("dimension").reset_index(name="initiatives")
-    ready = int((live["gate_blockers"].map(len) == 0).sum())
-    extra = pd.DataFrame({"dimension": [READY], "initiatives": [ready]})
-    return pd.concat(
-        [counts.sort_values(["initiatives", "dimension"], ascending=[False, True]), extra],
-        ignore_index=True,
+        return pd.DataFrame(columns=GATE_COLUMNS)
+    held = rows[rows["ready_for_next_stage"].eq(False)]
+    reasons = pd.json_normalize(held["gate_blocker_reasons"].explode().dropna().tolist())
+    if reasons.empty:
+        reasons = pd.DataFrame(columns=["cause", "reason"])
+    counts = reasons.value_counts(["cause", "reason"]).reset_index(name="initiatives")
+    totals = counts.groupby("cause")["initiatives"].transform("sum")
+    counts = counts.assign(total=totals).sort_values(
+        ["total", "cause", "reason"], ascending=[False, True, True]
     )
+    ready = int(rows["ready_for_next_stage"].eq(True).sum())
+    extra = pd.DataFrame({"cause": [READY], "reason": [READY], "initiatives": [ready]})
+    return pd.concat([counts[GATE_COLUMNS], extra], ignore_index=True)
 
 
-READY = "ready for the next stage"
+def held_by(rows: pd.DataFrame, blocker: str | None) -> pd.DataFrame:
+    """The initiatives `blocker` holds at the stage gate (all rows when it is None)."""
+    if blocker is None or rows.empty:
+        return rows
+    held = rows["ready_for_next_stage"].eq(False) & rows["gate_blockers"].map(
+        lambda causes: blocker in causes
+    )
+    return rows[held]
+
+
+READY = "ready"

@@ -5,32 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from dashboard.queries import frame
-
-_MONTHS = """
-with bounds as (
-    select min(month) as first_month, max(month) as last_month from stg_data_months
-),
-
-final as (
-    select unnest(generate_series(first_month, last_month, interval 1 month))::date as month
-    from bounds
-    where first_month is not null
-)
-
-select strftime(month, '%Y-%m') as month from final order by month
-"""
-
-_FRESHNESS = """
-with final as (
-    select
-        (select strftime(max(month), '%Y-%m') from stg_data_months) as latest_month,
-        (select max(finished_at) from loads) as last_load_at,
-        (select max(load_id) from loads) as load_id
-)
-
-select * from final
-"""
+from dashboard.queries import frame, sql_text
 
 
 def business_units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -40,12 +15,12 @@ def business_units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def data_months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every month from the first to the latest that has any data, as `YYYY-MM`."""
-    return frame(con, _MONTHS)
+    return frame(con, sql_text("shell", "data_months"))
 
 
 def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row: the latest month with data, when the last load finished, its id."""
-    return frame(con, _FRESHNESS)
+    return frame(con, sql_text("shell", "freshness"))
 
 
 def initiative_exists(con: duckdb.DuckDBPyConnection, initiative_id: str) -> bool:

@@ -45,7 +45,7 @@ UNALLOCATED_COLUMNS = [
     text("month", "Month"),
     text("source", "Cost source", minWidth=220),
     text("reason", "Why no initiative", minWidth=280),
-    number("amount_usd", "Amount"),
+    number("amount_rc", "Amount"),
     number("source_rows", "Source rows"),
 ]
 MAPPING_COLUMNS = [
@@ -68,6 +68,21 @@ def _times(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return out
 
 
+LOAD_STATUS_LABELS = {
+    "loaded": "Loaded",
+    "loaded_with_rejects": "Loaded with rejects",
+    "refused": "Refused",
+}
+"""How a load ended (`loads.status`), in plain words."""
+
+
+def load_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """The load history with times in UTC and each status in plain words."""
+    shown = _times(df, "started_at", "finished_at")
+    shown["status"] = shown["status"].map(lambda s: LOAD_STATUS_LABELS.get(s, s))
+    return records(shown)
+
+
 def freshness_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     shown = _times(df, "last_loaded_at")
     monthly = shown["entity"].isin(["adoption", "costs", "outcomes", "fx_rates", "usage_events"])
@@ -87,25 +102,25 @@ def rejects_title(shown: int, total: int) -> str:
     return f"Rejected rows: {total}{more}"
 
 
-def data(reader: Reader, search: str | None) -> tuple[Any, ...]:
-    """Every output of the data page for a query string."""
+def data(reader: Reader, search: str | None) -> dict[str, Any]:
+    """Every output of the data page for a query string, by name."""
     parsed = page_filters(reader, search)
     metrics = reader.metrics(parsed.filters)
     sel = Selection.from_metrics(metrics)
     rejects = reader.fetch(q.rejects)
-    return (
-        window_label(metrics),
-        empty_state(metrics),
-        FRESHNESS_COLUMNS,
-        freshness_rows(reader.fetch(q.entity_freshness, sel)),
-        fig.coverage(reader.fetch(q.coverage, sel)),
-        LOAD_COLUMNS,
-        records(_times(reader.fetch(q.load_history), "started_at", "finished_at")),
-        rejects_title(len(rejects), reader.fetch(q.reject_count)),
-        REJECT_COLUMNS,
-        records(rejects),
-        UNALLOCATED_COLUMNS,
-        records(reader.fetch(q.unallocated_spend)),
-        MAPPING_COLUMNS,
-        records(reader.fetch(q.source_mappings)),
-    )
+    return {
+        "window": window_label(metrics),
+        "empty": empty_state(metrics),
+        "freshness_columns": FRESHNESS_COLUMNS,
+        "freshness_rows": freshness_rows(reader.fetch(q.entity_freshness, sel)),
+        "coverage": fig.coverage(reader.fetch(q.coverage, sel)),
+        "load_columns": LOAD_COLUMNS,
+        "load_rows": load_rows(reader.fetch(q.load_history)),
+        "rejects_title": rejects_title(len(rejects), reader.fetch(q.reject_count)),
+        "reject_columns": REJECT_COLUMNS,
+        "reject_rows": records(rejects),
+        "unallocated_columns": UNALLOCATED_COLUMNS,
+        "unallocated_rows": records(reader.fetch(q.unallocated_spend)),
+        "mapping_columns": MAPPING_COLUMNS,
+        "mapping_rows": records(reader.fetch(q.source_mappings)),
+    }

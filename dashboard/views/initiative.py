@@ -3,7 +3,6 @@ history, adoption, cost, outcomes, model metrics and readiness."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -18,95 +17,46 @@ from dashboard.figures import empty_figure
 from dashboard.figures import initiative as fig
 from dashboard.figures.roadmap import timeline
 from dashboard.filters import PageFilters
-from dashboard.formatting import EM_DASH, format_money, format_percent
-from dashboard.kpis import KPIS
 from dashboard.queries import Selection
 from dashboard.queries import initiative as q
 from dashboard.queries import roadmap as roadmap_q
 from dashboard.views.shell import page_filters
 from etl.contracts.entities import Dimension
+from etl.formatting import EM_DASH
+from etl.metric_results import InitiativeMetrics, MetricsResult
+from etl.registry import BLOCKER_REASON_LABELS, cause_label, metric
 
-DEFINITIONS = {
-    k.key: k.definition.replace("the selected initiatives", "this initiative") for k in KPIS
-}
 PROJECTION = "over the 3 months ending the as-of month: {} / active users x target users (monthly)."
 SELECTION_NOTE = (
     "Business unit, stage and status filters select initiatives; this page shows one "
     "initiative whatever they are."
 )
 DIMENSIONS = tuple(d.value for d in Dimension)
-Format = Callable[[Any, str], str]
+
+TILES: tuple[tuple[str, str], ...] = (
+    ("adoption-rate", "adoption_rate"),
+    ("total-cost", "total_cost"),
+    ("cost-per-insight", "cost_per_insight"),
+    ("roi", "roi"),
+    ("readiness", "readiness_score"),
+    ("days-in-stage", "days_in_stage"),
+    ("projected-cost", "projected_cost_at_scale"),
+    ("projected-value", "projected_value_at_scale"),
+    ("business-case", "business_case_at_risk"),
+)
+"""(id after `initiative-kpi-`, the registry metric the tile shows)"""
 
 
-def _text(value: Any, _: str = "") -> str:
+def _text(value: Any) -> str:
     return EM_DASH if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def _case(value: Any, _: str) -> str:
-    return EM_DASH if value is None else "at risk" if value else "ok"
+def _definition(name: str) -> str:
+    return metric(name).definition.replace("the selected initiatives", "this initiative")
 
 
-def _score(value: Any, _: str) -> str:
-    return EM_DASH if value is None else f"{value:.1f} / 5"
-
-
-TILES: tuple[tuple[str, str, str, Format, str], ...] = (
-    (
-        "adoption-rate",
-        "Adoption rate",
-        "adoption_rate",
-        lambda v, _: format_percent(v),
-        DEFINITIONS["adoption_rate"],
-    ),
-    (
-        "cost-per-insight",
-        "Cost per insight",
-        "cost_per_insight",
-        format_money,
-        DEFINITIONS["cost_per_insight"],
-    ),
-    ("roi", "ROI", "roi", lambda v, _: format_percent(v), DEFINITIONS["roi"]),
-    (
-        "readiness",
-        "Readiness",
-        "readiness_score",
-        _score,
-        "Mean of the six dimensions' latest scores (0 when not assessed).",
-    ),
-    (
-        "days-in-stage",
-        "Days in stage",
-        "days_in_stage",
-        _text,
-        "Days from entering the current stage to the as-of date.",
-    ),
-    (
-        "projected-cost",
-        "Projected cost at scale",
-        "projected_cost_at_scale",
-        format_money,
-        "Cost " + PROJECTION.format("cost"),
-    ),
-    (
-        "projected-value",
-        "Projected value at scale",
-        "projected_value_at_scale",
-        format_money,
-        "Value " + PROJECTION.format("outcome value"),
-    ),
-    (
-        "business-case",
-        "Business case",
-        "business_case_at_risk",
-        _case,
-        "At risk when the projected cost at scale exceeds the projected value.",
-    ),
-)
-"""(id after `initiative-kpi-`, label, key of the `initiatives` entry, format, definition)"""
-
-
-def header(profile: pd.Series, entry: dict[str, Any] | None) -> list[Component]:
-    stage = (entry or {}).get("stage") or "no stage yet"
+def header(profile: pd.Series, entry: InitiativeMetrics | None) -> list[Component]:
+    stage = (entry.stage if entry else None) or "no stage yet"
     sponsor = _text(profile["executive_sponsor"]).strip() or EM_DASH
     labels = (
         stage,
@@ -131,28 +81,79 @@ def header(profile: pd.Series, entry: dict[str, Any] | None) -> list[Component]:
         ),
         html.Div(people, className="small mt-1"),
     ]
-    if sponsor == EM_DASH:
-        parts.append(dbc.Badge("No executive sponsor", color="warning", className="text-dark"))
+    parts.append(signal_badges(entry))
     if isinstance(profile["description"], str):
         parts.append(html.P(profile["description"], className="text-muted small mb-1"))
     return parts
 
 
-def kpis(entry: dict[str, Any] | None, currency: str) -> list[Component]:
-    e = entry or {}
-    return [
-        stat_tile(f"initiative-kpi-{name}", label, show(e.get(key), currency), definition)
-        for name, label, key, show, definition in TILES
+SIGNAL_BADGES = (
+    ("is_stalled_pilot", "stalled", "Stalled pilot", "warning"),
+    ("has_no_executive_owner", "no-sponsor", "No executive sponsor", "warning"),
+    ("has_decaying_model", "decaying", "Decaying model", "danger"),
+    ("business_case_at_risk", "business-case", "Business case at risk", "danger"),
+)
+"""(signal of the `initiatives` entry, id after `initiative-signal-`, label, colour)"""
+
+
+def gate_text(entry: InitiativeMetrics | None) -> tuple[str, str]:
+    """(`Ready for the next stage` / `Blocked by ...` / why there is no gate, colour)."""
+    if entry is None or entry.ready_for_next_stage is None:
+        if entry is not None and entry.gate_blockers:
+            return f"No gate ahead; held by {_causes(entry.gate_blockers)}", "secondary"
+        return "No gate ahead (not active, no stage yet, or at the last stage)", "secondary"
+    if entry.ready_for_next_stage:
+        return "Ready for the next stage", "success"
+    return f"Blocked by {_causes(entry.gate_blockers)}", "danger"
+
+
+def _causes(causes: list[str]) -> str:
+    return ", ".join(cause_label(c) for c in causes)
+
+
+def signal_badges(entry: InitiativeMetrics | None) -> html.Div:
+    """The initiative's signals as badges, then its stage gate."""
+    badges = [
+        dbc.Badge(text, id=f"initiative-signal-{name}", color=color, className="me-1")
+        for field, name, text, color in SIGNAL_BADGES
+        if entry is not None and getattr(entry, field)
     ]
+    gate, color = gate_text(entry)
+    badges.append(dbc.Badge(gate, id="initiative-signal-gate", color=color, className="me-1"))
+    return html.Div(badges, id="initiative-signals", className="mt-1")
 
 
-def blockers(entry: dict[str, Any] | None, gate_min_score: float) -> Component:
-    names = (entry or {}).get("gate_blockers") or []
-    if not names:
-        text = f"Ready for the next stage: no dimension scores below {gate_min_score:g}."
+def kpis(entry: InitiativeMetrics | None, currency: str) -> list[Component]:
+    tiles = []
+    for name, key in TILES:
+        value = getattr(entry, key) if entry else None
+        entry_metric = metric(key)
+        shown = entry_metric.format(value, currency)
+        if key == "business_case_at_risk" and value is not None:
+            shown = "at risk" if value else "ok"
+        if key == "readiness_score" and value is not None:
+            shown += " / 5"
+        tiles.append(
+            stat_tile(f"initiative-kpi-{name}", entry_metric.label, shown, _definition(key))
+        )
+    return tiles
+
+
+def blockers(entry: InitiativeMetrics | None, gate_min_score: float) -> Component:
+    """Under the readiness chart: what holds the initiative at the gate, cause by cause."""
+    reasons = entry.gate_blocker_reasons if entry else []
+    not_assessed = entry.not_assessed if entry else []
+    if not reasons:
+        text = f"No gate blocker: every cause is assessed at {gate_min_score:g} or more."
         return html.P(text, className="kpi-good mb-0")
-    text = f"Gate blockers (score below {gate_min_score:g}): {', '.join(names)}"
-    return html.P(text, className="kpi-bad mb-0")
+    items = [
+        html.Li(f"{cause_label(r.cause)}: {BLOCKER_REASON_LABELS[r.reason].lower()}")
+        for r in reasons
+    ]
+    lead = f"Gate blockers (minimum score {gate_min_score:g})"
+    if not_assessed:
+        lead += f"; not assessed: {_causes(not_assessed)}"
+    return html.Div([html.P(lead, className="kpi-bad mb-0"), html.Ul(items, className="mb-0")])
 
 
 def _window_filters(filters: PageFilters) -> tuple[PageFilters, list[Component]]:
@@ -163,57 +164,68 @@ def _window_filters(filters: PageFilters) -> tuple[PageFilters, list[Component]]
     return PageFilters(as_of=filters.as_of, from_=filters.from_, to=filters.to), note
 
 
-def _no_data(initiative_id: str, note: list[Component]) -> tuple[Any, ...]:
+def _no_data(initiative_id: str, note: list[Component]) -> dict[str, Any]:
     empty = empty_figure()
     title = [html.H1(f"No data for initiative {initiative_id}", className="h3")]
-    return (title, note, [], empty, empty, empty, empty, empty, {"height": "260px"}, empty, "")
+    figures = dict.fromkeys(FIGURES, empty) | {"model_metrics_style": {"height": "260px"}}
+    return {"header": title, "notice": note, "kpis": [], **figures, "gate_blockers": ""}
+
+
+FIGURES = (
+    "stage_history",
+    "adoption",
+    "cost_by_category",
+    "outcomes",
+    "model_metrics",
+    "readiness",
+)
 
 
 def _figures(
-    reader: Reader, initiative_id: str, sel: Selection, metrics: dict[str, Any]
-) -> tuple[Any, ...]:
+    reader: Reader, initiative_id: str, sel: Selection, metrics: MetricsResult
+) -> dict[str, Any]:
     """stage history, adoption, cost, outcomes, model metrics (+ its height), readiness."""
     assert sel.window_from and sel.window_to and sel.as_of_date  # not empty: checked before
-    currency, i = metrics["currency"], initiative_id
+    currency, i = metrics.currency, initiative_id
     decay = {
-        (m["model"], m["metric"]): m["decay_pct"]
-        for m in metrics["decaying_models"]
-        if m["initiative_id"] == i
+        (m.model, m.metric): m.decay_pct or 0.0
+        for m in metrics.decaying_models
+        if m.initiative_id == i
     }
     monthly = reader.fetch(q.monthly, i, sel.window_from, sel.window_to)
     models = fig.model_metrics(reader.fetch(q.model_metrics, i, sel.as_of_date), decay)
-    return (
-        timeline(
+    return {
+        "stage_history": timeline(
             reader.fetch(roadmap_q.stage_periods, sel, (i,)),
             reader.fetch(q.profile, i),
             sel.as_of_date.isoformat(),
         ),
-        fig.adoption(monthly),
-        fig.cost_by_category(
+        "adoption": fig.adoption(monthly),
+        "cost_by_category": fig.cost_by_category(
             reader.fetch(q.cost_by_category, i, sel.window_from, sel.window_to), currency
         ),
-        fig.outcomes(monthly, currency),
-        models,
-        {"height": f"{models.layout.height or 260}px"},
-        fig.readiness(
+        "outcomes": fig.outcomes(monthly, currency),
+        "model_metrics": models,
+        "model_metrics_style": {"height": f"{models.layout.height or 260}px"},
+        "readiness": fig.readiness(
             reader.fetch(q.readiness, i, sel.as_of_date, DIMENSIONS), reader.settings.gate_min_score
         ),
-    )
+    }
 
 
-def initiative(reader: Reader, initiative_id: str, search: str | None) -> tuple[Any, ...]:
-    """Every output of the initiative page."""
+def initiative(reader: Reader, initiative_id: str, search: str | None) -> dict[str, Any]:
+    """Every output of the initiative page, by name."""
     filters, note = _window_filters(page_filters(reader, search).filters)
     profile = reader.fetch(q.profile, initiative_id)
     metrics = reader.metrics(filters)
     sel = Selection.from_metrics(metrics)
     if profile.empty or sel.is_empty:
         return _no_data(initiative_id, note)
-    entry = next((e for e in metrics["initiatives"] if e["initiative_id"] == initiative_id), None)
-    return (
-        header(profile.iloc[0], entry),
-        note,
-        kpis(entry, metrics["currency"]),
-        *_figures(reader, initiative_id, sel, metrics),
-        blockers(entry, reader.settings.gate_min_score),
-    )
+    entry = metrics.initiative(initiative_id)
+    return {
+        "header": header(profile.iloc[0], entry),
+        "notice": note,
+        "kpis": kpis(entry, metrics.currency),
+        **_figures(reader, initiative_id, sel, metrics),
+        "gate_blockers": blockers(entry, reader.settings.gate_min_score),
+    }

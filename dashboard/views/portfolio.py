@@ -10,49 +10,50 @@ from dash.development.base_component import Component
 
 from dashboard.components import notice
 from dashboard.components.alerts import alerts_panel
-from dashboard.components.kpi import kpi_card
+from dashboard.components.kpi import kpi_card, money_at_risk_breakdown
 from dashboard.db import Reader
 from dashboard.figures import portfolio as fig
 from dashboard.filters import PageFilters, parse_search, to_search
-from dashboard.formatting import format_money, format_percent
-from dashboard.kpis import kpi_views, previous_label
+from dashboard.kpis import kpi_views, money_at_risk_shares, previous_label
 from dashboard.queries import Selection
 from dashboard.queries import portfolio as q
 from dashboard.views.shell import page_filters
 from etl.contracts import STAGE_ORDER
+from etl.formatting import format_money, format_percent
+from etl.metric_results import MetricsResult
 from etl.period import Period, parse_month
 
 
 def previous_metrics(
-    reader: Reader, filters: PageFilters, metrics: dict[str, Any]
-) -> dict[str, Any] | None:
+    reader: Reader, filters: PageFilters, metrics: MetricsResult
+) -> MetricsResult | None:
     """compute_metrics for the same filters over the previous window of the same length."""
-    window = metrics.get("window")
-    if not (metrics.get("as_of") and window):
+    if not (metrics.as_of and metrics.window):
         return None
-    months = [parse_month(m, "month") for m in (metrics["as_of"], window["from"], window["to"])]
+    months = [
+        parse_month(m, "month") for m in (metrics.as_of, metrics.window.from_, metrics.window.to)
+    ]
     return reader.metrics(filters.with_period(Period(*months).previous()))
 
 
-def empty_state(metrics: dict[str, Any]) -> list[Component]:
-    if metrics.get("as_of") is None:
+def empty_state(metrics: MetricsResult) -> list[Component]:
+    if metrics.as_of is None:
         return [
             notice(
                 "No data has been loaded yet: run `scaleboard load` with the contract files.",
                 color="info",
             )
         ]
-    if not metrics.get("initiatives"):
+    if not metrics.initiatives:
         return [notice("No data for these filters: no initiative matches them.", color="info")]
     return []
 
 
-def window_label(metrics: dict[str, Any]) -> str:
-    window = metrics.get("window")
-    if not window:
+def window_label(metrics: MetricsResult) -> str:
+    if not metrics.window:
         return "No data yet"
-    period = f"window {window['from']} to {window['to']}"
-    return f"As of {metrics['as_of']}, {period}, in {metrics['currency']}"
+    period = f"window {metrics.window.from_} to {metrics.window.to}"
+    return f"As of {metrics.as_of}, {period}, in {metrics.currency}"
 
 
 def unallocated(spend: tuple[float, float | None], currency: str) -> Component:
@@ -68,26 +69,33 @@ def unallocated(spend: tuple[float, float | None], currency: str) -> Component:
     )
 
 
-def portfolio(reader: Reader, search: str | None) -> tuple[Any, ...]:
-    """Every output of the portfolio page for a query string."""
+def kpi_cards(metrics: MetricsResult, previous: MetricsResult | None) -> list[Component]:
+    """The KPI cards; the money-at-risk card breaks its total down by signal."""
+    compare = previous_label(previous)
+    details = {"cost_at_risk": money_at_risk_breakdown(money_at_risk_shares(metrics))}
+    return [
+        kpi_card(view, compare, details.get(view.kpi.key)) for view in kpi_views(metrics, previous)
+    ]
+
+
+def portfolio(reader: Reader, search: str | None) -> dict[str, Any]:
+    """Every output of the portfolio page for a query string, by name."""
     parsed = page_filters(reader, search)
     metrics = reader.metrics(parsed.filters)
     previous = previous_metrics(reader, parsed.filters, metrics)
     sel = Selection.from_metrics(metrics)
-    currency = metrics["currency"]
-    by_category = reader.fetch(q.cost_by_category, sel)
-    cards = [kpi_card(view, previous_label(previous)) for view in kpi_views(metrics, previous)]
-    return (
-        window_label(metrics),
-        empty_state(metrics),
-        cards,
-        fig.maturity_funnel(q.stage_counts(metrics)),
-        fig.adoption_trend(q.adoption_trend(metrics)),
-        fig.value_vs_cost(reader.fetch(q.value_vs_cost, sel), currency),
-        fig.cost_by_category(by_category, currency),
-        unallocated(reader.fetch(q.unallocated_spend, sel), currency),
-        alerts_panel(q.alerts(metrics), to_search(parsed.filters)),
-    )
+    currency = metrics.currency
+    return {
+        "window": window_label(metrics),
+        "empty": empty_state(metrics),
+        "kpis": kpi_cards(metrics, previous),
+        "funnel": fig.maturity_funnel(q.stage_counts(metrics)),
+        "adoption_trend": fig.adoption_trend(q.adoption_trend(metrics)),
+        "value_vs_cost": fig.value_vs_cost(reader.fetch(q.value_vs_cost, sel), currency),
+        "cost_by_category": fig.cost_by_category(reader.fetch(q.cost_by_category, sel), currency),
+        "unallocated": unallocated(reader.fetch(q.unallocated_spend, sel), currency),
+        "alerts": alerts_panel(q.alerts(metrics), to_search(parsed.filters), currency),
+    }
 
 
 def clicked_stage(click: dict[str, Any] | None) -> str | None:

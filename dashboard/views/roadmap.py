@@ -1,4 +1,5 @@
-"""The roadmap view: timeline, prioritisation matrix and the initiative table."""
+"""The roadmap view: timeline, prioritisation matrix, the stage gate and the initiative
+table (every header and cell in the registry's words)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import csv
 from typing import Any
 
 import pandas as pd
-from dash import no_update
+from dash import html, no_update
 from dash.development.base_component import Component
 
 from dashboard import grid_model
@@ -15,11 +16,12 @@ from dashboard.components.alerts import initiative_href
 from dashboard.components.tables import initiative_link, money, number, percent, records, text
 from dashboard.db import Reader
 from dashboard.figures import roadmap as fig
-from dashboard.filters import to_search
+from dashboard.filters import ParsedFilters, parse_search, to_search
 from dashboard.queries import Selection
 from dashboard.queries import roadmap as q
 from dashboard.views.portfolio import empty_state, window_label
 from dashboard.views.shell import page_filters
+from etl.registry import CAUSE_LABELS, cause_label, label
 
 TIMELINE_LIMIT = 30
 """Initiatives on the timeline at most (those of highest strategic impact)."""
@@ -31,24 +33,37 @@ def table_columns(currency: str, search: str) -> list[dict[str, Any]]:
         text("name", "Name", minWidth=200),
         text("business_unit", "Business unit"),
         text("stage", "Stage"),
-        number("days_in_stage", "Days in stage"),
-        number("readiness_score", "Readiness", 1),
-        text("gate_blockers", "Gate blockers"),
-        percent("adoption_rate", "Adoption"),
-        money("cost_per_insight", "Cost per insight", currency),
-        percent("roi", "ROI"),
-        money("projected_cost_at_scale", "Projected cost at scale (month)", currency),
-        money("projected_value_at_scale", "Projected value at scale (month)", currency),
-        text("business_case", "Business case"),
+        number("days_in_stage", label("days_in_stage")),
+        number("readiness_score", label("readiness_score"), 1),
+        text("not_assessed", label("not_assessed")),
+        text("gate_blockers", label("gate_blockers"), minWidth=220),
+        text("ready_for_next_stage", label("ready_for_next_stage")),
+        percent("adoption_rate", label("adoption_rate")),
+        money("total_cost", label("total_cost"), currency),
+        money("cost_per_insight", label("cost_per_insight"), currency),
+        percent("roi", label("roi")),
+        money("projected_cost_at_scale", label("projected_cost_at_scale"), currency),
+        money("projected_value_at_scale", label("projected_value_at_scale"), currency),
+        text("business_case", label("business_case_at_risk")),
         number("strategic_impact", "Strategic impact"),
         text("status", "Status"),
     ]
 
 
+def _known(value: object) -> bool:
+    return not (value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)))
+
+
 def _case(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return "unknown"
-    return "at risk" if value else "ok"
+    return "unknown" if not _known(value) else "at risk" if value else "ok"
+
+
+def _ready(value: object) -> str:
+    return "n/a (not at a gate)" if not _known(value) else "ready" if value else "blocked"
+
+
+def _causes(causes: Any) -> str:
+    return ", ".join(cause_label(c) for c in causes)
 
 
 TABLE_FIELDS = [column["field"] for column in table_columns("USD", "")]
@@ -60,7 +75,9 @@ def table_rows(rows: pd.DataFrame) -> list[dict[str, Any]]:
     if rows.empty:
         return []
     shown = rows.assign(
-        gate_blockers=rows["gate_blockers"].map(lambda b: ", ".join(b) if len(b) else "ready"),
+        gate_blockers=rows["gate_blockers"].map(lambda b: _causes(b) if len(b) else "none"),
+        not_assessed=rows["not_assessed"].map(lambda b: _causes(b) if len(b) else "none"),
+        ready_for_next_stage=rows["ready_for_next_stage"].map(_ready),
         business_case=rows["business_case_at_risk"].map(_case),
     )[TABLE_FIELDS]
     return records(shown.round(4))
@@ -76,8 +93,27 @@ def timeline_notice(shown: int, total: int) -> list[Component]:
     return [notice(text, color="light")]
 
 
-def roadmap(reader: Reader, search: str | None) -> tuple[Any, ...]:
-    """Every output of the roadmap page for a query string."""
+def blocker_notice(parsed: ParsedFilters, pathname: str = "/roadmap") -> list[Component]:
+    """Says that the table lists only the initiatives one cause holds, with a way back."""
+    blocker = parsed.filters.blocker
+    if blocker is None:
+        return []
+    clear = to_search(parsed.filters.model_copy(update={"blocker": None}))
+    return [
+        notice(
+            [
+                f"The table lists the initiatives held at the stage gate by "
+                f"{cause_label(blocker)}. ",
+                html.A("Show every initiative", href=f"{pathname}{clear}"),
+            ],
+            id="roadmap-blocker-notice",
+            color="light",
+        )
+    ]
+
+
+def roadmap(reader: Reader, search: str | None) -> dict[str, Any]:
+    """Every output of the roadmap page for a query string, by name."""
     parsed = page_filters(reader, search)
     metrics = reader.metrics(parsed.filters)
     sel = Selection.from_metrics(metrics)
@@ -87,25 +123,28 @@ def roadmap(reader: Reader, search: str | None) -> tuple[Any, ...]:
         q.stage_periods, sel, tuple(top["initiative_id"]) if not top.empty else ()
     )
     as_of = sel.as_of_date.isoformat() if sel.as_of_date else None
-    currency = metrics["currency"]
+    currency = metrics.currency
     timeline = fig.timeline(periods, top, as_of)
-    return (
-        window_label(metrics),
-        empty_state(metrics),
-        timeline_notice(len(top), len(rows)),
-        timeline,
-        {"height": f"{timeline.layout.height or 420}px"},
-        fig.priority_matrix(rows, currency),
-        fig.gate_blockers(q.gate_blocker_counts(rows)),
-        table_columns(currency, to_search(parsed.filters)),
-    )
+    return {
+        "window": window_label(metrics),
+        "empty": empty_state(metrics),
+        "timeline_notice": timeline_notice(len(top), len(rows)),
+        "timeline": timeline,
+        "timeline_style": {"height": f"{timeline.layout.height or 420}px"},
+        "priority_matrix": fig.priority_matrix(rows, currency),
+        "gate_blockers": fig.gate_blockers(q.gate_blocker_counts(rows)),
+        "blocker_notice": blocker_notice(parsed),
+        "table_columns": table_columns(currency, to_search(parsed.filters)),
+    }
 
 
 def table_frame(reader: Reader, search: str | None) -> pd.DataFrame:
     """Every row of the table for a query string (served a block at a time)."""
-    metrics = reader.metrics(page_filters(reader, search).filters)
+    filters = page_filters(reader, search).filters
+    metrics = reader.metrics(filters)
     rows = q.initiative_rows(metrics, reader.fetch(q.attributes, Selection.from_metrics(metrics)))
-    return pd.DataFrame(table_rows(rows), columns=TABLE_FIELDS)
+    held = q.held_by(rows, filters.blocker)
+    return pd.DataFrame(table_rows(held), columns=TABLE_FIELDS)
 
 
 def table_block(reader: Reader, search: str | None, request: dict[str, Any] | None) -> Any:
@@ -133,3 +172,18 @@ def clicked_initiative(click: dict[str, Any] | None) -> Any:
     if not custom:
         return no_update
     return initiative_href(str(custom[0]))
+
+
+def blocker_search(click: dict[str, Any] | None, search: str | None) -> Any:
+    """The query string after a click on a gate bar: `?blocker=<cause>` (a second click on
+    the same cause, or a click on the ready bar, clears it)."""
+    points = (click or {}).get("points")
+    if not points:
+        return no_update
+    cause = points[0].get("customdata")
+    filters = parse_search(search).filters
+    if cause in CAUSE_LABELS:
+        return to_search(filters.toggle_blocker(str(cause)))
+    if filters.blocker is not None:
+        return to_search(filters.model_copy(update={"blocker": None}))
+    return no_update

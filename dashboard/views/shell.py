@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard.components import notice
@@ -13,7 +13,7 @@ from dashboard.components.shell import NAV, month_options
 from dashboard.db import Reader
 from dashboard.filters import PageFilters, ParsedFilters, check_window, parse_search, to_search
 from dashboard.queries import shell as q
-from etl.period import parse_month
+from etl.period import month_text
 
 
 def freshness(reader: Reader) -> dict[str, Any]:
@@ -25,8 +25,7 @@ def freshness(reader: Reader) -> dict[str, Any]:
 def page_filters(reader: Reader, search: str | None) -> ParsedFilters:
     """The valid filters of a query string, with a notice for every value dropped."""
     parsed = parse_search(search)
-    latest = freshness(reader)["latest_month"]
-    checked = check_window(parsed.filters, parse_month(latest, "latest") if latest else None)
+    checked = check_window(parsed.filters, reader.reporting().latest_reported)
     return ParsedFilters(checked.filters, parsed.notices + checked.notices)
 
 
@@ -78,9 +77,13 @@ def url_from_controls(
     from_: str | None,
     to: str | None,
     as_of: str | None,
+    *,
+    current: str | None = None,
 ) -> str:
-    """The query string for the filter controls' values."""
+    """The query string for the filter controls' values; a page-only parameter of the
+    `current` query string (the roadmap's `blocker`) stays."""
     filters = PageFilters(
+        blocker=parse_search(current).filters.blocker,
         business_units=tuple(units or ()),
         stages=tuple(stages or ()),
         statuses=tuple(statuses or ()),
@@ -101,9 +104,11 @@ def freshness_badge(reader: Reader, search: str | None) -> list[Component]:
     """`As of 2026-10 · loaded 2026-11-26 05:22 UTC`: the view's as-of month, the last load."""
     f = parse_search(search).filters
     row = freshness(reader)
-    as_of = f.as_of or f.to or row["latest_month"] or "no data"
+    default = month_text(reader.reporting().latest_reported)
+    as_of = f.as_of or f.to or default or "no data"
     tip = (
-        f"Latest month with data: {row['latest_month'] or 'none'}; load {row['load_id'] or 'none'}"
+        f"Latest reported month: {default or 'none'}; latest month with any data: "
+        f"{row['latest_month'] or 'none'}; load {row['load_id'] or 'none'}"
     )
     return [
         html.Span(
@@ -121,8 +126,56 @@ def freshness_badge(reader: Reader, search: str | None) -> list[Component]:
     ]
 
 
-def nav_state(pathname: str | None, search: str | None) -> tuple[Any, ...]:
-    """(href of each nav link keeping the filters, which is active, the reset link)."""
-    hrefs = [f"{href}{search or ''}" for _, href, _ in NAV]
-    active = [(pathname or "/") == href for _, href, _ in NAV]
-    return (*hrefs, *active, pathname or "/")
+def nav_state(pathname: str | None, search: str | None) -> dict[str, Any]:
+    """The href of each nav link keeping the filters, which one is active, the reset link."""
+    return {
+        "nav_hrefs": [f"{href}{search or ''}" for _, href, _ in NAV],
+        "nav_active": [(pathname or "/") == href for _, href, _ in NAV],
+        "reset_href": pathname or "/",
+    }
+
+
+def _initiatives(n: int) -> str:
+    return f"{n:,} initiative" + ("" if n == 1 else "s")
+
+
+def partial_months_banner(
+    reader: Reader, pathname: str | None, search: str | None
+) -> list[Component]:
+    """When months after the default as-of month hold a trickle of data: which ones, how
+    many initiatives reported in each against the months before, and a link to the latest."""
+    partial = reader.reporting().partial
+    if not partial:
+        return []
+    filters = parse_search(search).filters
+    latest = partial[-1]["month"]
+    items = [
+        html.Li(
+            f"{p['month']}: {_initiatives(p['reporting_initiatives'])} reported, against up to "
+            f"{p['compared_with']:,} in the months before"
+        )
+        for p in partial
+    ]
+    default = month_text(reader.reporting().latest_reported)
+    viewing = filters.as_of or filters.to
+    lead = (
+        f"Partial {'month' if len(partial) == 1 else 'months'}: the figures are as of {default}, "
+        "the latest month most initiatives have reported. "
+    )
+    period = {"as_of": latest, "to": None, "from_": None}
+    text = f"View {latest} anyway"
+    if viewing in {p["month"] for p in partial}:
+        lead = f"You are viewing {viewing}, a partial month: few initiatives have reported. "
+        period, text = {"as_of": None, "to": None, "from_": None}, f"Back to {default}"
+    link = dcc.Link(
+        text,
+        href=f"{pathname or '/'}{to_search(filters.model_copy(update=period))}",
+        id="app-partial-months-link",
+    )
+    return [
+        notice(
+            [html.Div(lead), html.Ul(items, className="mb-1"), link],
+            id="app-partial-months-notice",
+            color="warning",
+        )
+    ]

@@ -7,22 +7,16 @@ from dashboard.views import data as view
 
 
 def test_every_output_of_the_data_page(reader: Reader) -> None:
-    (
-        label,
-        empty,
-        fresh_cols,
-        fresh_rows,
-        coverage,
-        load_cols,
-        loads,
-        title,
-        reject_cols,
-        rejects,
-        _unallocated_cols,
-        unallocated,
-        _mapping_cols,
-        mappings,
-    ) = view.data(reader, "")
+    outputs = view.data(reader, "")
+    label, empty = outputs["window"], outputs["empty"]
+    fresh_cols, fresh_rows = outputs["freshness_columns"], outputs["freshness_rows"]
+    coverage, load_cols, loads = outputs["coverage"], outputs["load_columns"], outputs["load_rows"]
+    title, reject_cols, rejects = (
+        outputs["rejects_title"],
+        outputs["reject_columns"],
+        outputs["reject_rows"],
+    )
+    unallocated, mappings = outputs["unallocated_rows"], outputs["mapping_rows"]
     assert label.startswith("As of 2026-03") and empty == []
     by_entity = {r["entity"]: r for r in fresh_rows}
     assert by_entity["costs"]["latest"] == "2026-03"
@@ -30,7 +24,7 @@ def test_every_output_of_the_data_page(reader: Reader) -> None:
     assert by_entity["costs"]["last_loaded_at"][:2] == "20"
     assert [c["field"] for c in fresh_cols][:3] == ["entity", "row_count", "latest"]
     assert len(coverage.data) == 3
-    assert loads[0]["load_id"] == 1 and loads[0]["status"] == "loaded"
+    assert loads[0]["load_id"] == 1 and loads[0]["status"] == "Loaded"  # now in plain words
     assert title == "Rejected rows: none" and rejects == []
     assert {c["field"] for c in reject_cols} >= {"reason", "row_number", "source_file"}
     assert load_cols[0]["field"] == "load_id"

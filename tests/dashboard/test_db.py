@@ -54,17 +54,17 @@ def test_results_are_cached_per_snapshot(db: Path, tmp_path: Path) -> None:
     with data.reader() as reader:
         after = reader.metrics(PageFilters())
         assert reader.snapshot.load_id == 2
-    assert after["total_cost"] == first["total_cost"] + 1000
+    assert after.total_cost == first.total_cost + 1000
 
 
 def test_a_reader_keeps_its_state_while_a_load_switches_the_file(db: Path, tmp_path: Path) -> None:
     data = Database(db, Settings())
     with data.reader() as old:
-        before = old.metrics(PageFilters())["total_cost"]
+        before = old.metrics(PageFilters()).total_cost
         add_cost(db, tmp_path / "in", 500)
         with data.reader() as new:
             assert new.snapshot is not old.snapshot
-            assert new.metrics(PageFilters())["total_cost"] == before + 500
+            assert new.metrics(PageFilters()).total_cost == before + 500
         # the old reader still answers from the state it started with
         assert old.fetch(shell_q.freshness).iloc[0]["load_id"] == 1
         old_snapshot = old.snapshot
@@ -79,11 +79,11 @@ def test_an_absent_file_reads_as_empty_until_a_load_creates_it(
     data = Database(db, Settings())
     with data.reader() as reader:
         assert file_id(db) is None
-        assert reader.metrics(PageFilters())["as_of"] is None
+        assert reader.metrics(PageFilters()).as_of is None
     copy_store(tiny_db, tmp_path / "src")
     os.replace(tmp_path / "src" / tiny_db.name, db)
     with data.reader() as reader:
-        assert reader.metrics(PageFilters())["as_of"] == "2026-03"
+        assert reader.metrics(PageFilters()).as_of == "2026-03"
 
 
 def test_a_file_that_cannot_be_opened_keeps_the_previous_data(db: Path, tmp_path: Path) -> None:

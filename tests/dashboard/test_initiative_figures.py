@@ -6,7 +6,7 @@ import pandas as pd
 
 from dashboard.figures import initiative as fig
 from dashboard.figures import is_empty_figure
-from dashboard.theme import BAD, CATEGORY_COLORS, GOOD
+from dashboard.theme import BAD, CATEGORY_COLORS, GOOD, GREY
 
 MONTHS = pd.to_datetime(["2026-01-01", "2026-02-01"])
 
@@ -19,7 +19,7 @@ def test_adoption_overlays_active_on_eligible_users() -> None:
 
 
 def test_cost_is_stacked_by_category_in_its_colours() -> None:
-    df = pd.DataFrame({"month": MONTHS, "category": ["people", "other"], "cost_usd": [5.0, 1.0]})
+    df = pd.DataFrame({"month": MONTHS, "category": ["people", "other"], "cost_rc": [5.0, 1.0]})
     figure = fig.cost_by_category(df, "USD")
     assert figure.layout.barmode == "stack"
     assert {t.name: t.marker.color for t in figure.data} == {
@@ -30,10 +30,10 @@ def test_cost_is_stacked_by_category_in_its_colours() -> None:
 
 
 def test_outcomes_show_value_and_insights() -> None:
-    df = pd.DataFrame({"month": MONTHS, "outcome_value_usd": [100.0, 0.0], "insights": [3, 0]})
+    df = pd.DataFrame({"month": MONTHS, "outcome_value_rc": [100.0, 0.0], "insights": [3, 0]})
     figure = fig.outcomes(df, "USD")
     assert [t.name for t in figure.data] == ["Outcome value", "Insights"]
-    assert is_empty_figure(fig.outcomes(df.assign(outcome_value_usd=0.0, insights=0), "USD"))
+    assert is_empty_figure(fig.outcomes(df.assign(outcome_value_rc=0.0, insights=0), "USD"))
 
 
 def test_model_metrics_have_a_panel_per_series_and_name_the_decay() -> None:
@@ -57,12 +57,15 @@ def test_model_metrics_have_a_panel_per_series_and_name_the_decay() -> None:
 def test_readiness_marks_the_dimensions_below_the_gate() -> None:
     df = pd.DataFrame(
         {
-            "dimension": ["data", "mlops"],
-            "score": [4.0, 2.0],
-            "assessed_on": [pd.Timestamp("2026-01-15"), None],
+            "dimension": ["data", "governance", "mlops"],
+            "score": [4.0, 2.0, 2.0],
+            "assessed_on": [pd.Timestamp("2026-01-15"), pd.Timestamp("2026-01-15"), None],
         }
     )
     (trace,) = fig.readiness(df, 3.0).data
-    assert list(trace.marker.color) == [GOOD, BAD]
-    assert list(trace.customdata) == ["assessed 2026-01-15", "not assessed"]
+    # v2: a dimension never assessed is grey "not assessed", never a score (mlops)
+    assert list(trace.marker.color) == [GOOD, BAD, GREY]
+    assert list(trace.customdata) == ["assessed 2026-01-15", "assessed 2026-01-15", "not assessed"]
+    assert list(trace.text) == ["4.0", "2.0", "not assessed"]
+    assert list(trace.y) == ["Data readiness", "Governance", "MLOps"]  # plain cause names
     assert is_empty_figure(fig.readiness(df.iloc[:0], 3.0))

@@ -28,15 +28,15 @@ def test_monthly_figures_cover_the_window(reader: Reader) -> None:
     df = reader.fetch(q.monthly, "a", START, END)
     assert len(df) == 12
     last = df.iloc[-1]
-    assert (last["active_users"], last["eligible_users"], last["cost_usd"]) == (300, 1000, 50_000)
-    assert df["outcome_value_usd"].sum() == 400_000
+    assert (last["active_users"], last["eligible_users"], last["cost_rc"]) == (300, 1000, 50_000)
+    assert df["outcome_value_rc"].sum() == 400_000
     assert df["active_users"].isna().sum() == 10  # adoption only in 2026-02 and 2026-03
 
 
 def test_cost_by_category_per_month(reader: Reader) -> None:
     df = reader.fetch(q.cost_by_category, "b", START, END)
     assert list(df["category"]) == ["licensing", "other"]
-    assert list(df["cost_usd"]) == pytest.approx([30_000, 5_500])
+    assert list(df["cost_rc"]) == pytest.approx([30_000, 5_500])
 
 
 def test_model_metrics_up_to_the_as_of_date(reader: Reader) -> None:

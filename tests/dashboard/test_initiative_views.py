@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dashboard.db import Reader
-from dashboard.views.initiative import initiative
+from dashboard.views.initiative import DIMENSIONS, initiative
+from etl.registry import cause_label
 from tests.dashboard.layout_tools import find, text
 
 
 def test_every_output_for_an_initiative(reader: Reader) -> None:
-    (header, note, kpis, history, adoption, cost, outcomes, models, style, readiness, blockers) = (
-        initiative(reader, "a", "")
-    )
+    outputs = initiative(reader, "a", "")
+    header, note, kpis = outputs["header"], outputs["notice"], outputs["kpis"]
+    history, adoption = outputs["stage_history"], outputs["adoption"]
+    cost, outcomes = outputs["cost_by_category"], outputs["outcomes"]
+    models, style = outputs["model_metrics"], outputs["model_metrics_style"]
+    readiness, blockers = outputs["readiness"], outputs["gate_blockers"]
     assert "Invoice matching" in text(header)
     assert note == []
     assert text(find(kpis, "initiative-kpi-adoption-rate")) == "30.0%"
@@ -26,21 +30,28 @@ def test_every_output_for_an_initiative(reader: Reader) -> None:
     assert cost.data and outcomes.data
     assert "decayed 11.1%" in models.layout.annotations[0].text
     assert style == {"height": f"{models.layout.height}px"}
-    assert list(readiness.data[0].y) == sorted(readiness.data[0].y)
-    assert text(blockers) == "Gate blockers (score below 3): mlops"
+    # plain cause names on y, in the order of the names
+    assert list(readiness.data[0].y) == sorted(cause_label(d) for d in DIMENSIONS)
+    # v2: a's business case at risk and its decaying model block too, whatever the scores
+    assert text(blockers) == (
+        "Gate blockers (minimum score 3)"
+        "Business case: flagged by the data"
+        "MLOps: flagged by the data"
+    )
 
 
 def test_an_initiative_without_sponsor_or_blockers_says_so(reader: Reader) -> None:
-    header = initiative(reader, "b", "")[0]
+    header = initiative(reader, "b", "")["header"]
     assert "No executive sponsor" in text(header)
 
 
 def test_selection_filters_are_noted_not_applied(reader: Reader) -> None:
     outputs = initiative(reader, "a", "?business_unit=Legal&as_of=2025-12")
-    assert "whatever they are" in text(outputs[1])
-    assert text(find(outputs[2], "initiative-kpi-adoption-rate")) == "—"  # no adoption in 2025-12
+    assert "whatever they are" in text(outputs["notice"])
+    adoption = find(outputs["kpis"], "initiative-kpi-adoption-rate")
+    assert text(adoption) == "—"  # no adoption in 2025-12
 
 
 def test_an_unknown_initiative_never_fails(reader: Reader) -> None:
     outputs = initiative(reader, "nope", "")
-    assert text(outputs[0]) == "No data for initiative nope"
+    assert text(outputs["header"]) == "No data for initiative nope"

@@ -7,31 +7,35 @@ from typing import Any
 
 import pytest
 
-from dashboard.formatting import EM_DASH
 from dashboard.kpis import KPIS, kpi_view, kpi_views, previous_label, value_reason
+from etl.formatting import EM_DASH
+from etl.metric_results import MetricsResult
+from tests.dashboard.metrics_tools import metrics_result
 
 BY_KEY = {k.key: k for k in KPIS}
 
 
-def metrics(**values: Any) -> dict[str, Any]:
+def metrics(**values: Any) -> MetricsResult:
     base: dict[str, Any] = {
-        "as_of": "2026-03",
-        "window": {"from": "2025-04", "to": "2026-03"},
-        "currency": "USD",
         "initiatives": [{"initiative_id": "a"}],
         "adoption_rate": 0.3,
         "outcomes_at_scale": 400_000.0,
+        "total_cost": 150_000.0,
+        "cost_at_risk": 30_000.0,
         "cost_per_insight": 3.75,
         "roi": 1.7333,
         "pilot_to_production_rate": 0.5,
     }
-    return {**base, **values}
+    return metrics_result(**{**base, **values})
 
 
-def test_the_five_cards_have_the_required_ids() -> None:
+def test_the_seven_cards_have_the_required_ids() -> None:
+    # v2 adds the total cost and money-at-risk cards, after outcomes at scale
     assert [k.element_id for k in KPIS] == [
         "kpi-adoption-rate",
         "kpi-outcomes-at-scale",
+        "kpi-total-cost",
+        "kpi-cost-at-risk",
         "kpi-cost-per-insight",
         "kpi-roi",
         "kpi-pilot-to-production",
@@ -43,6 +47,8 @@ def test_values_are_formatted_in_their_unit() -> None:
     views = {v.kpi.key: v for v in kpi_views(metrics(), None)}
     assert views["adoption_rate"].value == "30.0%"
     assert views["outcomes_at_scale"].value == "$400K"
+    assert views["total_cost"].value == "$150K"
+    assert views["cost_at_risk"].value == "$30.0K"
     assert views["cost_per_insight"].value == "$3.75"
     assert views["roi"].value == "173.3%"
     assert views["pilot_to_production_rate"].value == "50.0%"

@@ -12,8 +12,8 @@ COUNTS = pd.DataFrame({"stage": list(STAGE_COLORS), "initiatives": [16, 15, 8, 6
 MONTHLY = pd.DataFrame(
     {
         "month": pd.to_datetime(["2026-01-01", "2026-02-01"]),
-        "cost_usd": [100.0, 200.0],
-        "outcome_value_usd": [300.0, 0.0],
+        "cost_rc": [100.0, 200.0],
+        "outcome_value_rc": [300.0, 0.0],
         "insights": [1, 2],
     }
 )
@@ -49,9 +49,9 @@ def test_value_vs_cost_has_a_bar_each() -> None:
 
 def test_cost_by_category_is_largest_on_top_with_shares() -> None:
     df = pd.DataFrame(
-        {"category": ["people", "other"], "cost_usd": [90.0, 10.0], "share": [0.9, 0.1]}
+        {"category": ["people", "other"], "cost_rc": [90.0, 10.0], "share": [0.9, 0.1]}
     )
     (trace,) = fig.cost_by_category(df, "USD").data
     assert list(trace.y) == ["other", "people"]  # plotly draws the last category on top
     assert list(trace.text) == ["10%", "90%"]
-    assert is_empty_figure(fig.cost_by_category(df.assign(cost_usd=0.0), "USD"))
+    assert is_empty_figure(fig.cost_by_category(df.assign(cost_rc=0.0), "USD"))

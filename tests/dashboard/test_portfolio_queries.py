@@ -8,6 +8,7 @@ from dashboard.db import Reader
 from dashboard.filters import PageFilters
 from dashboard.queries import Selection
 from dashboard.queries import portfolio as q
+from tests.dashboard.metrics_tools import metrics_result, no_data
 
 
 def test_the_selection_is_the_set_and_window_of_the_metrics(selection: Selection) -> None:
@@ -24,20 +25,20 @@ def test_value_vs_cost_has_every_month_and_sums_to_the_metrics(
     assert len(df) == 12
     by_month = {
         str(m)[:7]: (c, v)
-        for m, c, v in zip(df["month"], df["cost_usd"], df["outcome_value_usd"], strict=True)
+        for m, c, v in zip(df["month"], df["cost_rc"], df["outcome_value_rc"], strict=True)
     }
     assert by_month["2025-04"] == (1000, 0)
     assert by_month["2025-10"] == (0, 400_000)
     assert by_month["2026-02"] == pytest.approx((5500, 0))
     metrics = reader.metrics(window_filters)
-    assert df["cost_usd"].sum() == pytest.approx(metrics["total_cost"]) == pytest.approx(156_500)
+    assert df["cost_rc"].sum() == pytest.approx(metrics.total_cost) == pytest.approx(156_500)
     assert df["insights"].sum() == 40_000
 
 
 def test_cost_by_category(reader: Reader, selection: Selection) -> None:
     df = reader.fetch(q.cost_by_category, selection)
     assert list(df["category"]) == ["compute", "people", "licensing", "other"]
-    assert list(df["cost_usd"]) == pytest.approx([71_000, 50_000, 30_000, 5_500])
+    assert list(df["cost_rc"]) == pytest.approx([71_000, 50_000, 30_000, 5_500])
     assert df["share"].sum() == pytest.approx(1)
 
 
@@ -77,14 +78,29 @@ def test_funnel_trend_and_alerts_come_from_the_metrics(
         ("Decaying model", "a"),
         ("Business case at risk", "a"),
     ]
+    assert list(alerts["cost_rc"]) == pytest.approx([35_500, 35_500, 120_000, 120_000])
     assert alerts["name"].iloc[0] == "Contract triage"
     assert alerts["detail"].iloc[0] == "303 days in Experimentation"
     assert alerts["detail"].iloc[2] == "m1 accuracy -11.1%"
     assert alerts["detail"].iloc[3] == "$90.9K cost vs $0.00 value a month"
 
 
+def test_alerts_of_one_kind_show_the_largest_money_first() -> None:
+    metrics = metrics_result(
+        stalled_pilots=["p", "q", "r"],
+        initiatives=[
+            {"initiative_id": "p", "total_cost": 10.0},
+            {"initiative_id": "q", "total_cost": 30.0},
+            {"initiative_id": "r", "total_cost": 30.0},
+        ],
+    )
+    alerts = q.alerts(metrics)
+    assert list(alerts["initiative_id"]) == ["q", "r", "p"]  # ties: by id
+    assert list(alerts["cost_rc"]) == [30.0, 30.0, 10.0]
+
+
 def test_no_data_gives_empty_shapes() -> None:
-    empty = {"as_of": None, "window": None, "initiatives": []}
+    empty = no_data()
     assert Selection.from_metrics(empty).is_empty
     assert list(q.stage_counts(empty)["initiatives"]) == [0, 0, 0, 0]
     assert q.adoption_trend(empty).empty

@@ -8,9 +8,9 @@ from dash import no_update
 
 from dashboard.db import Reader
 from dashboard.filters import PageFilters
-from dashboard.formatting import format_money, format_percent
 from dashboard.kpis import KPIS
 from dashboard.views.portfolio import clicked_stage, portfolio, stage_search
+from etl.formatting import format_money, format_percent
 from tests.dashboard.layout_tools import find, hrefs, text
 
 SEARCH = "?as_of=2026-03&from=2025-04&to=2026-03"
@@ -23,17 +23,21 @@ def _kpi_texts(cards: Any) -> dict[str, str]:
 def test_kpi_cards_show_the_metrics_formatted(reader: Reader) -> None:
     outputs = portfolio(reader, SEARCH)
     metrics = reader.metrics(PageFilters(as_of="2026-03", from_="2025-04", to="2026-03"))
-    assert outputs[0] == "As of 2026-03, window 2025-04 to 2026-03, in USD"
-    assert _kpi_texts(outputs[2]) == {
-        "adoption_rate": format_percent(metrics["adoption_rate"]),
-        "outcomes_at_scale": format_money(metrics["outcomes_at_scale"], "USD"),
-        "cost_per_insight": format_money(metrics["cost_per_insight"], "USD"),
-        "roi": format_percent(metrics["roi"]),
-        "pilot_to_production_rate": format_percent(metrics["pilot_to_production_rate"]),
+    assert outputs["window"] == "As of 2026-03, window 2025-04 to 2026-03, in USD"
+    assert _kpi_texts(outputs["kpis"]) == {
+        "adoption_rate": format_percent(metrics.adoption_rate),
+        "outcomes_at_scale": format_money(metrics.outcomes_at_scale, "USD"),
+        "total_cost": format_money(metrics.total_cost, "USD"),
+        "cost_at_risk": format_money(metrics.cost_at_risk, "USD"),
+        "cost_per_insight": format_money(metrics.cost_per_insight, "USD"),
+        "roi": format_percent(metrics.roi),
+        "pilot_to_production_rate": format_percent(metrics.pilot_to_production_rate),
     }
-    assert _kpi_texts(outputs[2]) == {
+    assert _kpi_texts(outputs["kpis"]) == {
         "adoption_rate": "30.5%",
         "outcomes_at_scale": "$400K",
+        "total_cost": "$156K",  # 156,500
+        "cost_at_risk": "$156K",  # 155,500: a (decaying, business case at risk) and b
         "cost_per_insight": "$3.91",
         "roi": "162.0%",
         "pilot_to_production_rate": "66.7%",
@@ -41,7 +45,7 @@ def test_kpi_cards_show_the_metrics_formatted(reader: Reader) -> None:
 
 
 def test_changes_compare_with_the_previous_window(reader: Reader) -> None:
-    cards = portfolio(reader, SEARCH)[2]
+    cards = portfolio(reader, SEARCH)["kpis"]
     assert text(find(cards, "kpi-roi-change")) == "▲ +262.0 pp vs 2024-04 to 2025-03"
     assert text(find(cards, "kpi-cost-per-insight-change")).startswith("—")  # no insights before
     assert "no insights in the window 2024-04 to 2025-03" in str(cards)
@@ -49,26 +53,26 @@ def test_changes_compare_with_the_previous_window(reader: Reader) -> None:
 
 def test_figures_and_alerts_follow_the_filters(reader: Reader) -> None:
     outputs = portfolio(reader, "?business_unit=Legal")
-    funnel = outputs[3]
+    funnel = outputs["funnel"]
     assert list(funnel.data[0].x) == [1, 0, 0, 0]
-    alerts = outputs[8]
+    alerts = outputs["alerts"]
     assert hrefs(alerts) == [
         "/initiatives/b?business_unit=Legal",
         "/initiatives/b?business_unit=Legal",
     ]
-    assert "Unallocated AI spend" in text(outputs[7])
+    assert "Unallocated AI spend" in text(outputs["unallocated"])
 
 
 def test_no_match_shows_the_empty_state(reader: Reader) -> None:
     outputs = portfolio(reader, "?business_unit=Nobody")
-    assert "No data for these filters" in text(outputs[1])
-    assert text(find(outputs[2], "kpi-roi")) == "—"
-    assert "No initiatives" in str(outputs[3].layout.annotations[0].text)
+    assert "No data for these filters" in text(outputs["empty"])
+    assert text(find(outputs["kpis"], "kpi-roi")) == "—"
+    assert "No initiatives" in str(outputs["funnel"].layout.annotations[0].text)
 
 
 def test_bad_filters_never_fail(reader: Reader) -> None:
     outputs = portfolio(reader, "?stage=Nope&as_of=13-2026&from=2027-01&colour=red")
-    assert text(find(outputs[2], "kpi-adoption-rate")) == "30.5%"
+    assert text(find(outputs["kpis"], "kpi-adoption-rate")) == "30.5%"
 
 
 def test_a_click_on_a_funnel_stage_filters_by_it() -> None:

@@ -57,13 +57,18 @@ def test_the_matrix_has_one_bubble_per_initiative_by_stage(
 
 
 def test_gate_blockers_colour_ready_apart() -> None:
-    df = pd.DataFrame({"dimension": ["mlops", q.READY], "initiatives": [2, 1]})
-    (trace,) = fig.gate_blockers(df).data
-    assert list(trace.x) == [2, 1]
-    assert trace.marker.color[0] != trace.marker.color[1]
+    df = pd.DataFrame(
+        {"cause": ["mlops", q.READY], "reason": ["below_minimum", q.READY], "initiatives": [2, 1]}
+    )
+    ready, blocked, totals = fig.gate_blockers(df).data  # a stacked bar per reason, the totals
+    assert (list(blocked.x), list(ready.x)) == ([2], [1])
+    assert (list(blocked.y), list(ready.y)) == (["MLOps"], ["Ready for the next stage"])
+    assert (list(blocked.customdata), list(ready.customdata)) == (["mlops"], [q.READY])
+    assert ready.marker.color != blocked.marker.color
+    assert list(totals.x) == [2, 1]
 
 
 def test_empty_frames_give_the_empty_state() -> None:
     assert is_empty_figure(fig.timeline(pd.DataFrame(), pd.DataFrame(), None))
     assert is_empty_figure(fig.priority_matrix(pd.DataFrame(), "USD"))
-    assert is_empty_figure(fig.gate_blockers(pd.DataFrame({"dimension": [], "initiatives": []})))
+    assert is_empty_figure(fig.gate_blockers(pd.DataFrame(columns=q.GATE_COLUMNS)))

@@ -21,7 +21,8 @@ def test_initiative_rows_add_strategic_impact_to_the_metrics_entries(
     rows = _rows(reader, window_filters).set_index("initiative_id")
     assert list(rows.index) == ["a", "b", "c"]
     assert list(rows["strategic_impact"]) == [5, 3, 1]
-    assert rows.loc["a", "gate_blockers"] == ["mlops"]
+    # v2: a's business case at risk blocks it too (its decaying model gives mlops)
+    assert rows.loc["a", "gate_blockers"] == ["business_case", "mlops"]
     assert rows.loc["a", "business_case_at_risk"]
 
 
@@ -64,12 +65,24 @@ def test_the_timeline_takes_the_highest_strategic_impact_grouped_by_unit(
 def test_gate_blocker_counts_leave_retired_initiatives_out(
     reader: Reader, window_filters: PageFilters
 ) -> None:
-    counts = q.gate_blocker_counts(_rows(reader, window_filters)).set_index("dimension")[
-        "initiatives"
-    ]
-    assert counts["mlops"] == 2  # a and b; c is retired
+    df = q.gate_blocker_counts(_rows(reader, window_filters))
+    counts = df.groupby("cause", sort=False)["initiatives"].sum()
+    assert counts["mlops"] == 2  # a and b; c is retired (not at a gate)
     assert counts["data"] == 1  # b scored 1
     assert counts[q.READY] == 0
+    # v2: per cause and why, ownership and business_case included (b has no sponsor, a's
+    # business case is at risk), most blocking causes first
+    assert list(df.itertuples(index=False, name=None)) == [
+        ("business_case", "not_assessed", 1),
+        ("business_case", "signal", 1),
+        ("mlops", "not_assessed", 1),
+        ("mlops", "signal", 1),
+        ("change", "not_assessed", 1),
+        ("data", "below_minimum", 1),
+        ("governance", "not_assessed", 1),
+        ("ownership", "signal", 1),
+        (q.READY, q.READY, 0),
+    ]
     assert q.gate_blocker_counts(pd.DataFrame()).empty
 
 

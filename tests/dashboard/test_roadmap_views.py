@@ -11,10 +11,17 @@ from tests.dashboard.layout_tools import text
 
 
 def test_every_output_for_the_default_view(reader: Reader) -> None:
-    (label, empty, notice, timeline, style, matrix, blockers, columns) = view.roadmap(reader, "")
+    outputs = view.roadmap(reader, "")
+    label, empty, notice = outputs["window"], outputs["empty"], outputs["timeline_notice"]
+    timeline, style = outputs["timeline"], outputs["timeline_style"]
+    matrix, blockers, columns = (
+        outputs["priority_matrix"],
+        outputs["gate_blockers"],
+        outputs["table_columns"],
+    )
     rows = view.table_block(reader, "", {"startRow": 0, "endRow": 50})["rowData"]
     assert label.startswith("As of 2026-03")
-    assert empty == [] and notice == []
+    assert empty == [] and notice == [] and outputs["blocker_notice"] == []
     assert style == {"height": f"{timeline.layout.height}px"}
     assert len(matrix.data) == 3
     assert {c["field"] for c in columns} >= {
@@ -22,7 +29,10 @@ def test_every_output_for_the_default_view(reader: Reader) -> None:
         "days_in_stage",
         "readiness_score",
         "gate_blockers",
+        "not_assessed",
+        "ready_for_next_stage",
         "adoption_rate",
+        "total_cost",
         "cost_per_insight",
         "roi",
         "projected_cost_at_scale",
@@ -30,12 +40,19 @@ def test_every_output_for_the_default_view(reader: Reader) -> None:
         "business_case",
     }
     by_id = {r["initiative_id"]: r for r in rows}
-    assert by_id["a"]["gate_blockers"] == "mlops"
+    # v2: plain cause names, and a's business case at risk blocks it too
+    assert by_id["a"]["gate_blockers"] == "Business case, MLOps"
+    assert by_id["a"]["not_assessed"] == "none"
+    assert [by_id[i]["ready_for_next_stage"] for i in "abc"] == [
+        "blocked",
+        "blocked",
+        "n/a (not at a gate)",  # c is retired
+    ]
     assert by_id["a"]["business_case"] == "at risk"
     assert by_id["b"]["business_case"] == "ok"
     assert by_id["c"]["business_case"] == "unknown"
     assert by_id["a"]["days_in_stage"] == 445
-    assert list(blockers.data[0].y)[-1] == "ready for the next stage"
+    assert list(blockers.layout.yaxis.categoryarray)[-1] == "Ready for the next stage"
 
 
 def test_the_timeline_says_when_it_shows_only_the_top_initiatives(
@@ -43,12 +60,14 @@ def test_the_timeline_says_when_it_shows_only_the_top_initiatives(
 ) -> None:
     monkeypatch.setattr(view, "TIMELINE_LIMIT", 2)
     outputs = view.roadmap(reader, "?status=active&status=retired")
-    assert "the 2 of 3 initiatives with the highest strategic impact" in text(outputs[2])
-    assert len(outputs[3].layout.yaxis.categoryarray[1]) == 2
+    assert "the 2 of 3 initiatives with the highest strategic impact" in text(
+        outputs["timeline_notice"]
+    )
+    assert len(outputs["timeline"].layout.yaxis.categoryarray[1]) == 2
 
 
 def test_the_table_links_keep_the_filters(reader: Reader) -> None:
-    columns = view.roadmap(reader, "?business_unit=Finance")[7]
+    columns = view.roadmap(reader, "?business_unit=Finance")["table_columns"]
     link = columns[0]
     assert link["cellRenderer"] == "InitiativeLink"
     assert link["cellRendererParams"] == {"search": "?business_unit=Finance"}
@@ -65,7 +84,7 @@ def test_a_click_on_a_bubble_opens_the_initiative() -> None:
 
 def test_no_match_shows_the_empty_state(reader: Reader) -> None:
     outputs = view.roadmap(reader, "?business_unit=Nobody")
-    assert "No data for these filters" in text(outputs[1])
+    assert "No data for these filters" in text(outputs["empty"])
     empty = view.table_block(reader, "?business_unit=Nobody", {"startRow": 0, "endRow": 50})
     assert empty == {"rowData": [], "rowCount": 0}
 

@@ -53,10 +53,10 @@ def test_the_freshness_badge(reader: Reader, tmp_path: Path) -> None:
 
 def test_navigation_keeps_the_filters() -> None:
     state = view.nav_state("/roadmap", "?stage=Experimentation")
-    assert state[:3] == (
+    assert state["nav_hrefs"] == [
         "/?stage=Experimentation",
         "/roadmap?stage=Experimentation",
         "/data?stage=Experimentation",
-    )
-    assert state[3:6] == (False, True, False)
-    assert state[6] == "/roadmap"
+    ]
+    assert state["nav_active"] == [False, True, False]
+    assert state["reset_href"] == "/roadmap"

@@ -34,10 +34,10 @@ def focus_reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reader]:
 
 def _expected(reader: Reader) -> tuple[float, float]:
     unallocated = reader.con.execute(
-        "select sum(amount_usd) from mart_unallocated_spend where month = '2024-09-01'"
+        "select sum(amount_rc) from mart_unallocated_spend where month = '2024-09-01'"
     ).fetchone()
     allocated = reader.con.execute(
-        "select sum(cost_usd) from mart_initiative_month "
+        "select sum(cost_rc) from mart_initiative_month "
         "where month between '2024-01-01' and '2024-12-01'"
     ).fetchone()
     assert unallocated and allocated
@@ -66,10 +66,10 @@ def test_the_portfolio_line_names_it(focus_reader: Reader) -> None:
 
 def test_data_page_lists_unallocated_spend_and_mappings(focus_reader: Reader) -> None:
     outputs = data_view.data(focus_reader, "")
-    unallocated, mappings = outputs[-3], outputs[-1]
+    unallocated, mappings = outputs["unallocated_rows"], outputs["mapping_rows"]
 
     assert "focus:111111111111:2024-09" in {r["source"] for r in unallocated}
-    assert sum(r["amount_usd"] for r in unallocated) == pytest.approx(_expected(focus_reader)[0])
+    assert sum(r["amount_rc"] for r in unallocated) == pytest.approx(_expected(focus_reader)[0])
     assert all(r["reason"] for r in unallocated)
     assert {r["adapter"] for r in mappings} == {"focus"}
     assert any(r["mapped_to"] for r in mappings)

@@ -20,7 +20,6 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from bench.browser import CHROMIUM, CHROMIUM_ARGS
-from dashboard.formatting import format_value
 from dashboard.kpis import KPIS
 from tests.conftest import ROOT, SAMPLE, metrics_json, run_cli
 
@@ -154,7 +153,7 @@ def settle(page: Page) -> None:
 def expected_kpis(db: Path, *options: str) -> dict[str, str]:
     """The KPI texts `scaleboard metrics --json` gives for these options, formatted."""
     metrics = metrics_json(db, *options)
-    return {k.element_id: format_value(metrics[k.key], k.unit, metrics["currency"]) for k in KPIS}
+    return {k.element_id: k.metric.format(metrics[k.key], metrics["currency"]) for k in KPIS}
 
 
 def shown_kpis(page: Page) -> dict[str, str]:

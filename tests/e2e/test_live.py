@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from dash._utils import split_callback_id
 
-from dashboard.formatting import format_money
+from etl.formatting import format_money
 from tests.conftest import metrics_json, run_cli, write_csv
 from tests.e2e.conftest import server_errors, serving
 from tests.helpers import copy_store

@@ -80,7 +80,7 @@ def load(db: Path, *paths: Path, **options: Any) -> LoadResult:
 
 def metrics(db: Path, settings: Settings | None = None, **filters: Any) -> dict[str, Any]:
     with open_reader(db) as con:
-        return compute_metrics(con, Filters(**filters), settings or Settings())
+        return compute_metrics(con, Filters(**filters), settings or Settings()).to_json()
 
 
 def table(db: Path, sql: str) -> list[tuple[Any, ...]]:

@@ -80,7 +80,7 @@ def test_month_of_an_event_is_its_utc_month(db: Path, tmp_path: Path) -> None:
 
     load(db, events)
 
-    assert table(db, "select strftime(month, '%Y-%m'), active_users from mart_monthly_active") == [
+    assert table(db, "select strftime(month, '%Y-%m'), active_users from usage_monthly_active") == [
         ("2026-02", 2)
     ]
 
@@ -127,7 +127,7 @@ def test_only_touched_months_are_recomputed(db: Path, tmp_path: Path) -> None:
     load(db, march)
 
     months = table(
-        db, "select strftime(month, '%Y-%m'), active_users from mart_monthly_active order by 1"
+        db, "select strftime(month, '%Y-%m'), active_users from usage_monthly_active order by 1"
     )
     assert months == [("2026-02", 1), ("2026-03", 1)]
     assert len(table(db, "select * from event_partitions")) == 2
@@ -210,7 +210,7 @@ def test_a_database_of_hex_keys_keeps_them_and_its_old_partitions_count(
     assert load_files(db, [events], settings).status == "loaded"
 
     assert table(db, "select value from meta where name = 'user_key_format'") == [("md5-hex",)]
-    assert table(db, "select active_users from mart_monthly_active") == [(3,)]  # u2 once
+    assert table(db, "select active_users from usage_monthly_active") == [(3,)]  # u2 once
 
 
 def test_switching_pseudonymisation_off_is_refused(db: Path, tmp_path: Path) -> None:
@@ -221,13 +221,13 @@ def test_switching_pseudonymisation_off_is_refused(db: Path, tmp_path: Path) -> 
         tmp_path / "2" / "usage_events.csv", EVENTS, [("a", "u1", "2026-02-04", None)]
     )
     load(db, first)
-    before = table(db, "select * from mart_monthly_active")
+    before = table(db, "select * from usage_monthly_active")
 
     result = load_files(db, [later], Settings(pseudonymise_user_ids=False))
 
     assert result.status == "refused"
     assert result.error is not None and "SCALEBOARD_PSEUDONYMISE_USER_IDS" in result.error
-    assert table(db, "select * from mart_monthly_active") == before
+    assert table(db, "select * from usage_monthly_active") == before
 
 
 def test_a_file_of_rejected_events_leaves_no_file(db: Path, tmp_path: Path) -> None:

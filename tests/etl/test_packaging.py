@@ -21,7 +21,11 @@ from etl.storage import open_reader
 from tests.conftest import ROOT, write_csv
 
 FOCUS = ROOT / "tests" / "etl" / "adapters" / "fixtures" / "focus" / "focus_2024-09_v2.csv"
-PACKAGED = (("etl/sql", "*.sql"), ("etl/adapters/mappings", "*.csv"))
+PACKAGED = (
+    ("etl/sql", "*.sql"),
+    ("etl/adapters/mappings", "*.csv"),
+    ("dashboard/sql", "*.sql"),
+)
 """Package data: (folder, pattern) of the files that must be installed."""
 
 

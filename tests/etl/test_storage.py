@@ -94,3 +94,50 @@ def test_a_reader_keeps_its_release_while_a_load_switches_in(db: Path, tmp_path:
     reader.close()
     with open_reader(db) as fresh:
         assert fresh.execute("select count(*) from costs").fetchone() == (before[0] + 1,)
+
+
+def _as_built_by_version_1(db: Path) -> None:
+    """Turns a current database back into what version 1 wrote: the events engine's table
+    named as a mart, money columns in `_usd`, its own models' fingerprint."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("alter table usage_monthly_active rename to mart_monthly_active")
+        renames = {
+            "mart_initiative_month": ("cost_rc", "outcome_value_rc"),
+            "mart_cost_by_category": ("cost_rc",),
+            "mart_unallocated_spend": ("amount_rc",),
+        }
+        for table, columns in renames.items():
+            for column in columns:
+                old = column.removesuffix("_rc") + "_usd"
+                con.execute(f"alter table {table} rename column {column} to {old}")
+        con.execute("update meta set value = '1' where name = 'schema_version'")
+        con.execute("update meta set value = 'version 1 models' where name = 'models'")
+
+
+def test_a_database_of_version_1_is_migrated_by_the_next_load(tmp_path: Path) -> None:
+    db = tmp_path / "db.duckdb"
+    folder = write_worked_example(tmp_path / "in")
+    events = folder / "usage_events.csv"
+    events.write_text(
+        "initiative_id,user_id,event_time\na,u1,2026-03-02T10:00:00Z\na,u2,2026-03-05 08:00\n"
+    )
+    load(db, folder)
+    before = metrics(db)
+    _as_built_by_version_1(db)
+    with pytest.raises(StorageError, match="upgrade it in place"):
+        open_reader(db)
+
+    more = tmp_path / "more" / "costs-2026-03.csv"
+    more.parent.mkdir()
+    more.write_text("initiative_id,month,category,amount\nb,2026-03,data,5\n")
+    assert run_cli("load", "--db", db, more).returncode == 0
+
+    after = metrics(db)
+    assert after["total_cost"] == pytest.approx(before["total_cost"] + 5)
+    assert after["adoption_rate"] == before["adoption_rate"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+        active = con.execute("select * from usage_monthly_active").fetchall()
+        columns = {r[0] for r in con.execute("describe mart_initiative_month").fetchall()}
+    assert "mart_monthly_active" not in tables and len(active) == 1
+    assert {"cost_rc", "outcome_value_rc"} <= columns and "cost_usd" not in columns

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import metrics_json, run_cli
+from tests.conftest import metrics_json, run_cli, write_csv
+from tests.etl.conftest import INITIATIVES_HEADER
 
 
 def test_worked_example_figures(worked_example: Path, tmp_path: Path) -> None:
@@ -59,3 +60,62 @@ def test_empty_database_still_answers(tmp_path: Path) -> None:
     assert m["adoption_rate"] is None and m["roi"] is None and m["cost_per_insight"] is None
     assert m["adoption_trend"] == [] and m["initiatives"] == [] and m["decaying_models"] == []
     assert not (tmp_path / "new.duckdb").exists()
+
+
+def test_worked_example_money_at_risk_v2(worked_example: Path, tmp_path: Path) -> None:
+    """The v2 example: b's target_users blank, a's outcome inside its last three months."""
+    db = tmp_path / "db.duckdb"
+    write_csv(
+        worked_example / "initiatives.csv",
+        INITIATIVES_HEADER,
+        [
+            (
+                "a",
+                "Invoice matching",
+                "Finance",
+                "Operationalization",
+                "2025-01-10",
+                "Ann",
+                1000,
+                "active",
+            ),
+            (
+                "b",
+                "Contract triage",
+                "Legal",
+                "Experimentation",
+                "2025-06-01",
+                "Bo",
+                None,
+                "active",
+            ),
+        ],
+    )
+    write_csv(
+        worked_example / "outcomes.csv",
+        ("initiative_id", "month", "value", "insights"),
+        [("a", "2026-03", 400000, 40000), ("b", "2026-01", 10000, 0)],
+    )
+    assert run_cli("load", "--db", db, worked_example).returncode == 0
+
+    m = metrics_json(db)
+
+    assert (m["total_cost"], m["outcomes_at_scale"], m["outcomes_in_pilot"]) == (
+        pytest.approx(150_000),
+        pytest.approx(400_000),
+        pytest.approx(10_000),
+    )
+    assert m["cost_per_insight"] == pytest.approx(3.75)
+    assert m["roi"] == pytest.approx(260_000 / 150_000)
+    assert m["partial_months"] == []
+    assert m["cost_at_risk"] == pytest.approx(30_000)
+    assert m["cost_at_risk_by_signal"] == {
+        "stalled_pilots": pytest.approx(30_000),
+        "no_executive_owner": 0.0,
+        "decaying_models": 0.0,
+        "business_case_at_risk": 0.0,
+    }
+    a, b = m["initiatives"]
+    assert a["business_case_at_risk"] is False and b["business_case_at_risk"] is None
+    assert a["not_assessed"] == sorted(a["not_assessed"]) and len(a["not_assessed"]) == 6
+    assert a["ready_for_next_stage"] is False and b["ready_for_next_stage"] is False

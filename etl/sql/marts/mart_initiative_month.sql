@@ -1,12 +1,12 @@
 -- One row per initiative and month that has any cost, outcome or activity figure.
 create or replace table mart_initiative_month as
 with costs as (
-    select initiative_id, month, sum(cost_usd) as cost_usd
+    select initiative_id, month, sum(cost_rc) as cost_rc
     from stg_costs group by all
 ),
 
 outcomes as (
-    select initiative_id, month, sum(value_usd) as outcome_value_usd, sum(insights) as insights
+    select initiative_id, month, sum(value_rc) as outcome_value_rc, sum(insights) as insights
     from stg_outcomes group by all
 ),
 
@@ -22,8 +22,8 @@ final as (
     select
         k.initiative_id,
         k.month,
-        c.cost_usd,
-        o.outcome_value_usd,
+        c.cost_rc,
+        o.outcome_value_rc,
         o.insights,
         a.active_users,
         a.eligible_users,

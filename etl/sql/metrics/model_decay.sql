@@ -1,7 +1,10 @@
--- Decay per (initiative, model, metric) from the measurements on or before as_of_date:
+-- Decay per (initiative, model, metric) of S from the measurements on or before as_of_date:
 -- baseline = the baseline of the latest row giving one, else the earliest value;
--- decay_pct = (baseline - latest) / |baseline| * 100, negated when lower is better;
--- a decaying model: decay_pct >= decay_alert_pct, of an initiative that is not retired.
+-- decay_pct = (baseline - latest) / |baseline| * 100, negated when lower is better (null
+-- when the baseline is 0). `is_past_alert`: decay_pct >= decay_alert_pct, whatever the
+-- status (a gate blocker); `is_decaying`: the same for an initiative that is not retired
+-- (the decaying_models signal).
+create or replace temp table model_decay as
 with measured as (
     select *
     from model_metrics
@@ -35,6 +38,7 @@ decay as (
 final as (
     select
         d.*,
+        coalesce(d.decay_pct >= $decay_alert_pct, false) as is_past_alert,
         coalesce(d.decay_pct >= $decay_alert_pct and s.status <> 'retired', false)
             as is_decaying
     from decay as d

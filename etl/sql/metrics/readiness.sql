@@ -1,5 +1,7 @@
 -- Readiness per initiative of S: the latest score of each of the six dimensions assessed
--- on or before as_of_date (0 when not assessed), their mean, and the gate blockers.
+-- on or before as_of_date (0 when not assessed), their mean, the dimensions never
+-- assessed by then, and those scoring below gate_min_score.
+create or replace temp table readiness_scores as
 with latest as (
     select initiative_id, dimension, arg_max(score, assessed_on) as score
     from readiness
@@ -8,7 +10,11 @@ with latest as (
 ),
 
 grid as (
-    select s.initiative_id, d.dimension, coalesce(l.score, 0) as score
+    select
+        s.initiative_id,
+        d.dimension,
+        coalesce(l.score, 0) as score,
+        l.score is null as is_not_assessed
     from selected as s
     cross join (select unnest($dimensions) as dimension) as d
     left join latest as l using (initiative_id, dimension)
@@ -18,9 +24,11 @@ final as (
     select
         initiative_id,
         avg(score) as readiness_score,
+        coalesce(list(dimension order by dimension) filter (where is_not_assessed), [])
+            as not_assessed,
         coalesce(
             list(dimension order by dimension) filter (where score < $gate_min_score), []
-        ) as gate_blockers
+        ) as dimensions_below_minimum
     from grid
     group by initiative_id
 )

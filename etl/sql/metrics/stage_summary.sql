@@ -18,7 +18,8 @@ by_stage as (
 
 final as (
     select
-        list(struct_pack(stage := stage, n := initiatives) order by stage_rank) as by_stage,
+        list(struct_pack(stage := stage, n := initiatives) order by stage_rank)
+            as initiatives_by_stage,
         (select avg(case when highest_rank >= 2 then 1.0 else 0.0 end) from history)
             as pilot_to_production_rate
     from by_stage

@@ -1,5 +1,6 @@
 -- Window sums per initiative of S and for all of S (the row whose initiative_id is null):
 -- cost, outcome value (all of it, at scale, in pilot by stage(i, m)) and insights.
+create or replace temp table window_figures as
 with facts as (
     select f.*, last_day(f.month) as month_end
     from mart_initiative_month as f
@@ -22,11 +23,11 @@ ranked as (
 final as (
     select
         initiative_id,
-        coalesce(sum(cost_usd), 0) as total_cost,
-        coalesce(sum(outcome_value_usd), 0) as outcome_value,
+        coalesce(sum(cost_rc), 0) as total_cost,
+        coalesce(sum(outcome_value_rc), 0) as outcome_value,
         coalesce(sum(insights), 0) as insights,
-        coalesce(sum(outcome_value_usd) filter (where stage_rank >= 2), 0) as outcomes_at_scale,
-        coalesce(sum(outcome_value_usd) filter (where stage_rank = 1), 0) as outcomes_in_pilot
+        coalesce(sum(outcome_value_rc) filter (where stage_rank >= 2), 0) as outcomes_at_scale,
+        coalesce(sum(outcome_value_rc) filter (where stage_rank = 1), 0) as outcomes_in_pilot
     from ranked
     group by grouping sets ((initiative_id), ())
 )

@@ -12,7 +12,7 @@ with final as (
             else a.eligible_users
         end as eligible_users,
         e.initiative_id is not null as is_from_events
-    from mart_monthly_active as e
+    from usage_monthly_active as e
     full outer join adoption as a
         on a.initiative_id = e.initiative_id and a.month = e.month
     left join initiatives as i

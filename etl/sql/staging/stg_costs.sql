@@ -8,7 +8,7 @@ with final as (
         c.source,
         c.currency,
         c.amount,
-        c.amount::double * r.rate_to_reporting as cost_usd
+        c.amount::double * r.rate_to_reporting as cost_rc
     from costs as c
     left join stg_fx_rates as r on r.month = c.month and r.currency = c.currency
 )

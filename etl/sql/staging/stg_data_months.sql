@@ -1,10 +1,15 @@
--- The month of every adoption, cost and outcome row and of every month with usage events:
--- the one definition of "a month with data" (the default as-of month is its latest).
+-- Every (initiative, month) with an adoption row, a cost row, an outcome row or usage events:
+-- the one definition of "an initiative reporting in a month" (readiness, model metrics and
+-- roadmap rows do not count). n(m) of METRICS.md counts its initiatives per month.
 create or replace view stg_data_months as
-select month from adoption
-union all
-select month from costs
-union all
-select month from outcomes
-union all
-select month from mart_monthly_active
+with final as (
+    select initiative_id, month from adoption
+    union
+    select initiative_id, month from costs
+    union
+    select initiative_id, month from outcomes
+    union
+    select initiative_id, month from usage_monthly_active
+)
+
+select * from final

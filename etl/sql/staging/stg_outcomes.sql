@@ -6,7 +6,7 @@ with final as (
         o.month,
         o.kind,
         o.insights,
-        o.value::double * r.rate_to_reporting as value_usd
+        o.value::double * r.rate_to_reporting as value_rc
     from outcomes as o
     left join stg_fx_rates as r on r.month = o.month and r.currency = o.currency
 )

@@ -61,7 +61,7 @@ def _active(db: Path) -> list[tuple[str, int]]:
         (month, int(n))
         for month, n in _rows(
             db,
-            "select strftime(month, '%Y-%m'), active_users from mart_monthly_active "
+            "select strftime(month, '%Y-%m'), active_users from usage_monthly_active "
             "where initiative_id = 'AI-0012' order by month",
         )
     ]
@@ -188,7 +188,7 @@ def test_active_users_come_from_events_and_eligible_from_seats(tmp_path: Path) -
     )
     assert _load(db, SEATS, may).rows_loaded == 6
     with open_reader(db) as con:
-        figures = compute_metrics(con, Filters(as_of="2026-05"), Settings())
+        figures = compute_metrics(con, Filters(as_of="2026-05"), Settings()).to_json()
     assert figures["adoption_rate"] == pytest.approx(2 / 3)
 
 

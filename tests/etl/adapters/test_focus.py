@@ -136,7 +136,7 @@ def test_focus_unallocated_spend_kept(tmp_path: Path) -> None:
         (A, "2024-09", "USD", Decimal("1.5"), 2, "no tag initiative"),
         (A, "2024-09", "USD", Decimal("2"), 1, "tag initiative=Skunkworks maps to no initiative"),
     ]
-    mart = _rows(db, "select source, reason, amount_usd from mart_unallocated_spend")
+    mart = _rows(db, "select source, reason, amount_rc from mart_unallocated_spend")
     assert sorted(mart) == [
         (B, "Tags is not a JSON object", pytest.approx(0.33)),  # EUR at 1.1
         (A, "no tag initiative", 1.5),
@@ -220,7 +220,7 @@ def test_focus_adds_to_other_accounts_and_manual_costs(tmp_path: Path) -> None:
     _load(db, FIXTURES / "focus_other_account.csv")
     [(cost,)] = _rows(
         db,
-        "select cost_usd from mart_cost_by_category "
+        "select cost_rc from mart_cost_by_category "
         "where initiative_id = 'AI-0001' and month = '2024-09-01' and category = 'compute'",
     )
     assert cost == pytest.approx(100 + 10.5 + 0.75 + 6 * 1.1 + 4)

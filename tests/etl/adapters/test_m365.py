@@ -78,7 +78,7 @@ def test_user_detail_gives_licensed_and_active_users(tmp_path: Path, name: str) 
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (6, 4, 2)
     # four licensed users; two active in July (the one of 2026-06-30 and the never-user not)
     assert _adoption(db) == [("2026-07", 2, 4)]
-    assert _rows(db, "select strftime(month, '%Y-%m'), active_users from mart_monthly_active") == [
+    assert _rows(db, "select strftime(month, '%Y-%m'), active_users from usage_monthly_active") == [
         ("2026-07", 2)
     ]
     assert _rows(db, "select row_number, column_name, reason from rejects order by 1") == [
@@ -92,7 +92,7 @@ def test_user_detail_gives_licensed_and_active_users(tmp_path: Path, name: str) 
     ]
     assert "refreshed 2026-07-20" in result.files[0].warnings[0]
     with open_reader(db) as con:
-        figures = compute_metrics(con, Filters(as_of="2026-07"), Settings())
+        figures = compute_metrics(con, Filters(as_of="2026-07"), Settings()).to_json()
     assert figures["adoption_rate"] == pytest.approx(0.5)
 
 
@@ -112,14 +112,14 @@ def test_rerun_changes_nothing(tmp_path: Path) -> None:
     db = _setup(tmp_path)
     files = [FIXTURES / "UserCountTrend_v1.csv", FIXTURES / "UsageUserDetail_beta.json"]
     _load(db, *files)
-    before = _adoption(db), _rows(db, "select * from mart_monthly_active")
+    before = _adoption(db), _rows(db, "select * from usage_monthly_active")
     with open_reader(db) as con:
-        figures = compute_metrics(con, Filters(as_of="2026-07"), Settings())
+        figures = compute_metrics(con, Filters(as_of="2026-07"), Settings()).to_json()
     again = _load(db, *files)
     assert again.status == "loaded" and all(f.skipped for f in again.files)
-    assert (_adoption(db), _rows(db, "select * from mart_monthly_active")) == before
+    assert (_adoption(db), _rows(db, "select * from usage_monthly_active")) == before
     with open_reader(db) as con:
-        assert compute_metrics(con, Filters(as_of="2026-07"), Settings()) == figures
+        assert compute_metrics(con, Filters(as_of="2026-07"), Settings()).to_json() == figures
 
 
 def test_missing_initiative_and_other_files_are_refused(tmp_path: Path) -> None:

@@ -76,7 +76,9 @@ def test_runs_spanning_months_show_decay(tmp_path: Path) -> None:
         ("churn", "rmse", "2026-03-10", 0.4, False),
     ]
     with open_reader(db) as con:
-        decaying = compute_metrics(con, Filters(as_of="2026-03"), Settings())["decaying_models"]
+        decaying = compute_metrics(con, Filters(as_of="2026-03"), Settings()).to_json()[
+            "decaying_models"
+        ]
     assert [(d["model"], d["metric"]) for d in decaying] == [
         ("churn", "accuracy"),
         ("churn", "rmse"),
@@ -147,12 +149,12 @@ def test_rerun_changes_nothing(tmp_path: Path) -> None:
     _load(db, *RUNS, FIXTURES / "model_with_runs.json")
     before = _metrics(db)
     with open_reader(db) as con:
-        figures = compute_metrics(con, Filters(as_of="2026-04"), Settings())
+        figures = compute_metrics(con, Filters(as_of="2026-04"), Settings()).to_json()
     again = _load(db, *RUNS, FIXTURES / "model_with_runs.json")
     assert again.status == "loaded" and all(f.skipped for f in again.files)
     assert _metrics(db) == before
     with open_reader(db) as con:
-        assert compute_metrics(con, Filters(as_of="2026-04"), Settings()) == figures
+        assert compute_metrics(con, Filters(as_of="2026-04"), Settings()).to_json() == figures
 
 
 def test_missing_initiative_and_other_files_are_refused(tmp_path: Path) -> None:

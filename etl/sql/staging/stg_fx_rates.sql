@@ -1,6 +1,5 @@
 -- The rate that converts an amount to the reporting currency, per month and currency: the
 -- reporting currency's rate is 1 (it needs no fx row), any other's is its fx_rates row.
--- (The file name's prefix builds it before the models that join it.)
 create or replace view stg_fx_rates as
 with reporting as (
     select value as currency from meta where name = 'reporting_currency'

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from dashboard.formatting import (
+from etl.formatting import (
     EM_DASH,
     currency_prefix,
     format_count,
