@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
+import pandas as pd
 
 from etl.config import Settings
-from etl.metric_results import MetricsResult
-from etl.metrics import ReportingMonths, compute_metrics, reporting_months
+from etl.metric_results import ProgramMetrics
+from etl.metrics import MetricsRun, ReportingMonths, reporting_months
 from etl.storage import StorageError, check_readable, configure, open_reader
 
 T = TypeVar("T")
@@ -211,13 +212,36 @@ class Reader:
         key = ("view", build.__module__, build.__qualname__, args)
         return self.cached(key, lambda: as_plain_figures(build(self, *args)))
 
-    def metrics(self, filters: Any) -> MetricsResult:
-        """`compute_metrics` for page filters (a `dashboard.filters.PageFilters`), cached by
-        the selection and period they give (page-only parameters share the entry)."""
+    def _evaluation(self, filters: Any) -> tuple[ProgramMetrics, pd.DataFrame]:
+        """The program figures and the initiatives frame of page filters (a
+        `dashboard.filters.PageFilters`), from one run of the metric models, cached by the
+        selection and period they give (page-only parameters share the entry)."""
         selection = filters.to_metrics()
+
+        def evaluate() -> tuple[ProgramMetrics, pd.DataFrame]:
+            run = MetricsRun(self.con, selection, self.settings)
+            return run.program(), run.initiative_frame()
+
+        return self.cached(("metrics", selection), evaluate)
+
+    def metrics(self, filters: Any) -> ProgramMetrics:
+        """The program figures of `compute_metrics` for page filters, cached."""
+        return self._evaluation(filters)[0]
+
+    def initiatives(self, filters: Any) -> pd.DataFrame:
+        """The `initiatives` list of `compute_metrics` for page filters as a frame, cached.
+        Shared between requests: read it, never change it."""
+        return self._evaluation(filters)[1]
+
+    def program(self, filters: Any) -> ProgramMetrics:
+        """The program figures alone (no initiatives frame), e.g. of a previous window."""
+        selection = filters.to_metrics()
+        hit, value = self._cache.get((self.snapshot.key, ("metrics", selection)))
+        if hit:
+            return value[0]  # type: ignore[no-any-return]  # stored by _evaluation
         return self.cached(
-            ("metrics", selection),
-            lambda: compute_metrics(self.con, selection, self.settings),
+            ("program", selection),
+            lambda: MetricsRun(self.con, selection, self.settings).program(),
         )
 
     def reporting(self) -> ReportingMonths:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etl.formatting import EM_DASH, format_points, format_relative
-from etl.metric_results import MetricsResult
+from etl.metric_results import ProgramMetrics
 from etl.registry import SIGNAL_LABELS, Metric, metric
 
 
@@ -67,11 +67,11 @@ class SignalShare:
     several signals)."""
 
 
-def value_reason(kpi: Kpi, metrics: MetricsResult) -> str | None:
+def value_reason(kpi: Kpi, metrics: ProgramMetrics) -> str | None:
     """Why the KPI has no value, or None when it has one."""
     if metrics.as_of is None:
         return "no data has been loaded yet"
-    if not metrics.initiatives:
+    if not metrics.initiative_ids:
         return "no initiatives match these filters"
     if metrics.figure(kpi.key) is None:
         return kpi.metric.undefined.format(
@@ -91,7 +91,7 @@ def _change(kpi: Kpi, now: float, before: float) -> tuple[str, str | None, float
     return format_relative(ratio), None, ratio
 
 
-def kpi_view(kpi: Kpi, metrics: MetricsResult, previous: MetricsResult | None) -> KpiView:
+def kpi_view(kpi: Kpi, metrics: ProgramMetrics, previous: ProgramMetrics | None) -> KpiView:
     """The card of one KPI for the current and the previous window's metrics."""
     reason = value_reason(kpi, metrics)
     now = metrics.figure(kpi.key) if reason is None else None
@@ -111,11 +111,11 @@ def kpi_view(kpi: Kpi, metrics: MetricsResult, previous: MetricsResult | None) -
     return KpiView(kpi, shown, None, change, change_reason, better)
 
 
-def kpi_views(metrics: MetricsResult, previous: MetricsResult | None) -> list[KpiView]:
+def kpi_views(metrics: ProgramMetrics, previous: ProgramMetrics | None) -> list[KpiView]:
     return [kpi_view(kpi, metrics, previous) for kpi in KPIS]
 
 
-def money_at_risk_shares(metrics: MetricsResult) -> list[SignalShare]:
+def money_at_risk_shares(metrics: ProgramMetrics) -> list[SignalShare]:
     """Each signal's money at risk and its share of the total, in METRICS.md's order."""
     total = metrics.cost_at_risk
     out = []
@@ -127,7 +127,7 @@ def money_at_risk_shares(metrics: MetricsResult) -> list[SignalShare]:
     return out
 
 
-def previous_label(previous: MetricsResult | None) -> str:
+def previous_label(previous: ProgramMetrics | None) -> str:
     """`vs 2024-11 to 2025-10`: the window a change compares with."""
     if previous is None or previous.window is None:
         return ""

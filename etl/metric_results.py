@@ -83,7 +83,10 @@ class InitiativeMetrics(_Frozen):
     has_decaying_model: bool
 
 
-class MetricsResult(_Frozen):
+class ProgramMetrics(_Frozen):
+    """Every figure of the `metrics --json` object but the `initiatives` list: what a page
+    of program figures needs (the dashboard reads the per-initiative figures as a frame)."""
+
     as_of: str | None
     window: Window | None
     currency: str
@@ -103,11 +106,8 @@ class MetricsResult(_Frozen):
     stalled_pilots: list[str]
     no_executive_owner: list[str]
     decaying_models: list[DecayingModel]
-    initiatives: list[InitiativeMetrics]
-
-    def to_json(self) -> dict[str, Any]:
-        """The `metrics --json` object (`window` as {"from", "to"})."""
-        return self.model_dump(mode="json", by_alias=True)
+    initiative_ids: list[str] = Field(default_factory=list, exclude=True)
+    """S, sorted (not a JSON key: the `initiatives` list names them)."""
 
     def figure(self, name: str) -> Any:
         """A program figure by its registry name (`cost_at_risk_stalled_pilots` reads the
@@ -116,9 +116,6 @@ class MetricsResult(_Frozen):
             return getattr(self.cost_at_risk_by_signal, name.removeprefix("cost_at_risk_"))
         return getattr(self, name)
 
-    def initiative(self, initiative_id: str) -> InitiativeMetrics | None:
-        return next((i for i in self.initiatives if i.initiative_id == initiative_id), None)
-
     @property
     def window_from(self) -> str | None:
         return self.window.from_ if self.window else None
@@ -126,3 +123,16 @@ class MetricsResult(_Frozen):
     @property
     def window_to(self) -> str | None:
         return self.window.to if self.window else None
+
+
+class MetricsResult(ProgramMetrics):
+    """The `metrics --json` object: the program figures and every initiative of S."""
+
+    initiatives: list[InitiativeMetrics]
+
+    def to_json(self) -> dict[str, Any]:
+        """The `metrics --json` object (`window` as {"from", "to"})."""
+        return self.model_dump(mode="json", by_alias=True)
+
+    def initiative(self, initiative_id: str) -> InitiativeMetrics | None:
+        return next((i for i in self.initiatives if i.initiative_id == initiative_id), None)

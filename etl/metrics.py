@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from etl.config import Settings
 from etl.contracts import STAGE_ORDER
 from etl.contracts.entities import Dimension, Stage, Status
-from etl.metric_results import MetricsResult
+from etl.metric_results import MetricsResult, ProgramMetrics
 from etl.period import Period, PeriodError, month_text, resolve_period
 from etl.sql_files import dict_rows, run_sql
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RELATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("selected_initiatives", ()),
     ("window_figures", ("selected_initiatives",)),
+    ("adoption_rates", ("selected_initiatives",)),
     ("model_decay", ("selected_initiatives",)),
     ("projections", ("selected_initiatives",)),
     ("readiness", ("selected_initiatives",)),
@@ -32,9 +36,14 @@ RELATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 one named after the model, `readiness_scores` for `readiness`), with what each reads; they
 are built in this order, each after its dependencies."""
 
-QUERIES = ("reporting_months", "inventory_month", "adoption_rates", "stage_summary")
-"""The metric models that are plain queries; `money_at_risk` reads `signals` and
-`window_figures`."""
+QUERIES = (
+    "reporting_months",
+    "inventory_month",
+    "stage_summary",
+    "money_at_risk",
+    "initiative_metrics",
+)
+"""The metric models that are plain queries (of the sources, marts and the relations)."""
 
 
 @dataclass(frozen=True)
@@ -111,22 +120,9 @@ def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _adoption(con: duckdb.DuckDBPyConnection, params: dict[str, Any], period: Period) -> Any:
-    rows = dict_rows(run_sql(con, "metrics", "adoption_rates", params))
-    program = {r["month"]: r["adoption_rate"] for r in rows if r["initiative_id"] is None}
-    per_initiative = {
-        r["initiative_id"]: r["adoption_rate"]
-        for r in rows
-        if r["initiative_id"] is not None and r["month"] == period.as_of
-    }
-    trend = [{"month": month_text(m), "adoption_rate": program.get(m)} for m in period.months]
-    return program.get(period.as_of), trend, per_initiative
-
-
 def _decaying(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     keys = "initiative_id, model, metric, baseline, latest, decay_pct"
-    query = f"select {keys} from model_decay where is_decaying order by all"
-    return dict_rows(con.execute(query))
+    return dict_rows(con.execute(f"select {keys} from model_decay where is_decaying order by all"))
 
 
 def _money_at_risk(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -137,35 +133,68 @@ def _money_at_risk(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {"cost_at_risk": float(row["cost_at_risk"]), "cost_at_risk_by_signal": parts}
 
 
+def _signal_lists(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    row = con.execute(
+        "select list(initiative_id order by initiative_id) filter (where is_stalled_pilot),"
+        " list(initiative_id order by initiative_id) filter (where has_no_executive_owner)"
+        " from signals"
+    ).fetchone()
+    stalled, no_owner = row if row else (None, None)
+    return {"stalled_pilots": stalled or [], "no_executive_owner": no_owner or []}
+
+
 def build_relations(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
     """Runs the metric models that create relations, in their declared order."""
     for name, _ in RELATIONS:
         run_sql(con, "metrics", name, params)
 
 
-def compute_metrics(
-    con: duckdb.DuckDBPyConnection, filters: Filters, settings: Settings
-) -> MetricsResult:
-    """The `metrics --json` object for these filters."""
-    months = reporting_months(con, settings)
-    period = resolve_period(filters.as_of, filters.from_, filters.to, months.latest_reported)
-    params = model_params(period, filters, settings)
-    build_relations(con, params)
-    figures = {r["initiative_id"]: r for r in dict_rows(con.execute("from window_figures"))}
-    program = figures.pop(None)
-    adoption_rate, trend, adoption_by_initiative = _adoption(con, params, period)
-    summary = dict_rows(run_sql(con, "metrics", "stage_summary", params))[0]
-    signals = dict_rows(con.execute("from signals order by initiative_id"))
-    reporting = con.execute("select value from meta where name = 'reporting_currency'").fetchone()
-    return MetricsResult.model_validate(
-        {
+class MetricsRun:
+    """One evaluation of the metric models for a selection, on one connection: the
+    relations it builds live on the connection until the next run there, so read what
+    you need before starting another."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, filters: Filters, settings: Settings
+    ) -> None:
+        self.con = con
+        self.settings = settings
+        self.months = reporting_months(con, settings)
+        self.period = resolve_period(
+            filters.as_of, filters.from_, filters.to, self.months.latest_reported
+        )
+        self.params = model_params(self.period, filters, settings)
+        build_relations(con, self.params)
+
+    def _trend(self) -> tuple[Any, list[dict[str, Any]]]:
+        rows = self.con.execute(
+            "select month, adoption_rate from adoption_rates where initiative_id is null"
+        ).fetchall()
+        program = dict(rows)
+        trend = [
+            {"month": month_text(m), "adoption_rate": _float(program.get(m))}
+            for m in self.period.months
+        ]
+        return program.get(self.period.as_of), trend
+
+    def program_fields(self) -> dict[str, Any]:
+        """Every top-level key of `metrics --json` but `initiatives`."""
+        con, period = self.con, self.period
+        program = dict_rows(con.execute("from window_figures where initiative_id is null"))[0]
+        adoption_rate, trend = self._trend()
+        summary = dict_rows(run_sql(con, "metrics", "stage_summary", self.params))[0]
+        reporting = con.execute("select value from meta where name = 'reporting_currency'")
+        currency = reporting.fetchone()
+        ids = con.execute("select list(initiative_id order by initiative_id) from selected")
+        selected = (ids.fetchone() or [None])[0] or []
+        return {
             "as_of": month_text(period.as_of),
             "window": (
                 {"from": month_text(period.window_from), "to": month_text(period.window_to)}
                 if period.as_of
                 else None
             ),
-            "currency": reporting[0] if reporting else settings.reporting_currency,
+            "currency": currency[0] if currency else self.settings.reporting_currency,
             "adoption_rate": _float(adoption_rate),
             "outcomes_at_scale": float(program["outcomes_at_scale"]),
             "outcomes_in_pilot": float(program["outcomes_in_pilot"]),
@@ -177,61 +206,44 @@ def compute_metrics(
                 s["stage"]: int(s["n"]) for s in summary["initiatives_by_stage"]
             },
             "pilot_to_production_rate": _float(summary["pilot_to_production_rate"]),
-            "partial_months": [p["month"] for p in months.partial],
-            "partial_month_reporting": months.partial,
+            "partial_months": [p["month"] for p in self.months.partial],
+            "partial_month_reporting": self.months.partial,
             **_money_at_risk(con),
-            "stalled_pilots": [s["initiative_id"] for s in signals if s["is_stalled_pilot"]],
-            "no_executive_owner": [
-                s["initiative_id"] for s in signals if s["has_no_executive_owner"]
-            ],
+            **_signal_lists(con),
             "decaying_models": _decaying(con),
-            "initiatives": _initiatives(con, figures, signals, adoption_by_initiative),
+            "initiative_ids": selected,
         }
+
+    def program(self) -> ProgramMetrics:
+        return ProgramMetrics.model_validate(self.program_fields())
+
+    def initiative_rows(self) -> list[dict[str, Any]]:
+        """The `initiatives` list: one dict per initiative of S, sorted by id."""
+        return dict_rows(run_sql(self.con, "metrics", "initiative_metrics", self.params))
+
+    def initiative_frame(self) -> pd.DataFrame:
+        """The same rows as a DataFrame (columnar: what a page of thousands of initiatives
+        reads without building an object per initiative)."""
+        cursor = run_sql(self.con, "metrics", "initiative_metrics", self.params)
+        return cursor.df()
+
+
+def compute_metrics(
+    con: duckdb.DuckDBPyConnection, filters: Filters, settings: Settings
+) -> MetricsResult:
+    """The `metrics --json` object for these filters."""
+    run = MetricsRun(con, filters, settings)
+    return MetricsResult.model_validate(
+        {**run.program_fields(), "initiatives": run.initiative_rows()}
     )
 
 
-def _initiatives(
-    con: duckdb.DuckDBPyConnection,
-    figures: dict[str, dict[str, Any]],
-    signals: list[dict[str, Any]],
-    adoption: dict[str, Any],
-) -> list[dict[str, Any]]:
-    selected = dict_rows(con.execute("from selected order by initiative_id"))
-    projected = {r["initiative_id"]: r for r in dict_rows(con.execute("from projections"))}
-    by_id = {s["initiative_id"]: s for s in signals}
-    out = []
-    for s in selected:
-        i = s["initiative_id"]
-        fig, sig, proj = figures.get(i, {}), by_id[i], projected.get(i, {})
-        entered = s["stage_entered_on"]
-        out.append(
-            {
-                "initiative_id": i,
-                "name": s["name"],
-                "business_unit": s["business_unit"],
-                "status": s["status"],
-                "stage": s["stage"],
-                "stage_entered_on": entered.isoformat() if entered else None,
-                "days_in_stage": s["days_in_stage"],
-                "adoption_rate": _float(adoption.get(i)),
-                "total_cost": float(fig.get("total_cost", 0.0)),
-                "outcome_value": float(fig.get("outcome_value", 0.0)),
-                "cost_per_insight": _float(fig.get("cost_per_insight")),
-                "roi": _float(fig.get("roi")),
-                "readiness_score": _float(sig["readiness_score"]),
-                "not_assessed": list(sig["not_assessed"] or []),
-                "gate_blockers": list(sig["gate_blockers"] or []),
-                "gate_blocker_reasons": list(sig["gate_blocker_reasons"] or []),
-                "ready_for_next_stage": sig["ready_for_next_stage"],
-                "projected_cost_at_scale": _float(proj.get("projected_cost_at_scale")),
-                "projected_value_at_scale": _float(proj.get("projected_value_at_scale")),
-                "business_case_at_risk": proj.get("business_case_at_risk"),
-                "is_stalled_pilot": bool(sig["is_stalled_pilot"]),
-                "has_no_executive_owner": bool(sig["has_no_executive_owner"]),
-                "has_decaying_model": bool(sig["has_decaying_model"]),
-            }
-        )
-    return out
-
-
-__all__ = ["Filters", "MetricsResult", "PeriodError", "Stage", "compute_metrics"]
+__all__ = [
+    "Filters",
+    "MetricsResult",
+    "MetricsRun",
+    "PeriodError",
+    "ProgramMetrics",
+    "Stage",
+    "compute_metrics",
+]

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from etl.metric_results import MetricsResult
+from etl.metric_results import ProgramMetrics
 from etl.period import last_day, parse_month
 
 
@@ -30,10 +30,10 @@ class Selection:
     window_to: dt.date | None
 
     @classmethod
-    def from_metrics(cls, metrics: MetricsResult) -> Selection:
+    def from_metrics(cls, metrics: ProgramMetrics) -> Selection:
         as_of, start, end = metrics.as_of, metrics.window_from, metrics.window_to
         return cls(
-            tuple(i.initiative_id for i in metrics.initiatives),
+            tuple(metrics.initiative_ids),
             parse_month(as_of, "as_of") if as_of else None,
             parse_month(start, "from") if start else None,
             parse_month(end, "to") if end else None,

@@ -11,7 +11,7 @@ import pandas as pd
 from dashboard.queries import Selection, frame, sql_text
 from etl.contracts import STAGE_ORDER
 from etl.formatting import format_money
-from etl.metric_results import MetricsResult
+from etl.metric_results import ProgramMetrics
 
 
 def value_vs_cost(con: duckdb.DuckDBPyConnection, sel: Selection) -> pd.DataFrame:
@@ -46,7 +46,7 @@ def unallocated_spend(con: duckdb.DuckDBPyConnection, sel: Selection) -> tuple[f
     return unallocated, (unallocated / total if total else None)
 
 
-def stage_counts(metrics: MetricsResult) -> pd.DataFrame:
+def stage_counts(metrics: ProgramMetrics) -> pd.DataFrame:
     """initiatives_by_stage as rows, in stage order."""
     counts = metrics.initiatives_by_stage
     return pd.DataFrame(
@@ -54,7 +54,7 @@ def stage_counts(metrics: MetricsResult) -> pd.DataFrame:
     )
 
 
-def adoption_trend(metrics: MetricsResult) -> pd.DataFrame:
+def adoption_trend(metrics: ProgramMetrics) -> pd.DataFrame:
     """adoption_trend as rows (adoption_rate null for a month without data)."""
     trend = [t.model_dump() for t in metrics.adoption_trend]
     return pd.DataFrame(trend, columns=["month", "adoption_rate"])
@@ -63,32 +63,41 @@ def adoption_trend(metrics: MetricsResult) -> pd.DataFrame:
 ALERT_COLUMNS = ["kind", "initiative_id", "name", "detail", "cost_rc"]
 
 
-def alerts(metrics: MetricsResult) -> pd.DataFrame:
+def alerts(metrics: ProgramMetrics, initiatives: pd.DataFrame) -> pd.DataFrame:
     """One row per alert: kind, initiative, detail and the money at stake (the initiative's
-    spend over the window); each kind's rows largest money first, then by id."""
-    by_id = {i.initiative_id: i for i in metrics.initiatives}
+    spend over the window); each kind's rows largest money first, then by id. `initiatives`
+    is the frame of the same selection (`Reader.initiatives`)."""
+    ids = initiatives["initiative_id"].tolist() if not initiatives.empty else []
+
+    def column(name: str) -> dict[str, Any]:
+        return dict(zip(ids, initiatives[name].tolist(), strict=True)) if ids else {}
+
+    names, costs, days = column("name"), column("total_cost"), column("days_in_stage")
     currency = metrics.currency
     rows: list[dict[str, Any]] = []
 
     def add(kind: str, initiative_id: str, detail: str) -> None:
-        entry = by_id.get(initiative_id)
-        name = entry.name if entry else initiative_id
-        cost = entry.total_cost if entry else 0.0
-        rows.append(
-            dict(zip(ALERT_COLUMNS, (kind, initiative_id, name, detail, cost), strict=True))
-        )
+        values = (kind, initiative_id, names.get(initiative_id, initiative_id), detail)
+        cost = float(costs.get(initiative_id) or 0.0)
+        rows.append(dict(zip(ALERT_COLUMNS, (*values, cost), strict=True)))
 
     for i in metrics.stalled_pilots:
-        add("Stalled pilot", i, f"{by_id[i].days_in_stage} days in Experimentation")
+        add("Stalled pilot", i, f"{days.get(i)} days in Experimentation")
     for i in metrics.no_executive_owner:
         add("No executive owner", i, "no executive sponsor named")
     for m in metrics.decaying_models:
         add("Decaying model", m.initiative_id, f"{m.model} {m.metric} -{m.decay_pct or 0:.1f}%")
-    for e in metrics.initiatives:
-        if e.business_case_at_risk and e.status != "retired":
-            cost = format_money(e.projected_cost_at_scale, currency)
-            value = format_money(e.projected_value_at_scale, currency)
-            add("Business case at risk", e.initiative_id, f"{cost} cost vs {value} value a month")
+    if ids:
+        flagged = initiatives["business_case_at_risk"].fillna(False).astype(bool)
+        at_risk = initiatives[flagged & (initiatives["status"] != "retired")]
+        for i, cost_rc, value_rc in zip(
+            at_risk["initiative_id"],
+            at_risk["projected_cost_at_scale"],
+            at_risk["projected_value_at_scale"],
+            strict=True,
+        ):
+            detail = f"{format_money(cost_rc, currency)} cost vs {format_money(value_rc, currency)}"
+            add("Business case at risk", str(i), f"{detail} value a month")
     df = pd.DataFrame(rows, columns=ALERT_COLUMNS)
     order = {kind: n for n, kind in enumerate(dict.fromkeys(df["kind"]))}
     return (

@@ -7,7 +7,6 @@ import duckdb
 import pandas as pd
 
 from dashboard.queries import Selection, frame, sql_text
-from etl.metric_results import MetricsResult
 
 
 def attributes(con: duckdb.DuckDBPyConnection, sel: Selection) -> pd.DataFrame:
@@ -38,9 +37,10 @@ def stage_periods(
     )
 
 
-def initiative_rows(metrics: MetricsResult, attrs: pd.DataFrame) -> pd.DataFrame:
-    """compute_metrics' `initiatives` entries with their strategic impact and target users."""
-    rows = pd.DataFrame([i.model_dump() for i in metrics.initiatives])
+def initiative_rows(initiatives: pd.DataFrame, attrs: pd.DataFrame) -> pd.DataFrame:
+    """compute_metrics' `initiatives` (as a frame) with their strategic impact and target
+    users."""
+    rows = initiatives
     if rows.empty:
         return pd.DataFrame(
             columns=["initiative_id", "name", "business_unit", "stage", "strategic_impact"]
@@ -69,7 +69,7 @@ def gate_blocker_counts(rows: pd.DataFrame) -> pd.DataFrame:
     ready (true). Causes most blocking first."""
     if rows.empty:
         return pd.DataFrame(columns=GATE_COLUMNS)
-    held = rows[rows["ready_for_next_stage"].eq(False)]
+    held = rows[rows["ready_for_next_stage"].eq(False).fillna(False).astype(bool)]
     reasons = pd.json_normalize(held["gate_blocker_reasons"].explode().dropna().tolist())
     if reasons.empty:
         reasons = pd.DataFrame(columns=["cause", "reason"])
@@ -78,7 +78,7 @@ def gate_blocker_counts(rows: pd.DataFrame) -> pd.DataFrame:
     counts = counts.assign(total=totals).sort_values(
         ["total", "cause", "reason"], ascending=[False, True, True]
     )
-    ready = int(rows["ready_for_next_stage"].eq(True).sum())
+    ready = int(rows["ready_for_next_stage"].eq(True).fillna(False).sum())
     extra = pd.DataFrame({"cause": [READY], "reason": [READY], "initiatives": [ready]})
     return pd.concat([counts[GATE_COLUMNS], extra], ignore_index=True)
 
@@ -87,9 +87,8 @@ def held_by(rows: pd.DataFrame, blocker: str | None) -> pd.DataFrame:
     """The initiatives `blocker` holds at the stage gate (all rows when it is None)."""
     if blocker is None or rows.empty:
         return rows
-    held = rows["ready_for_next_stage"].eq(False) & rows["gate_blockers"].map(
-        lambda causes: blocker in causes
-    )
+    at_gate = rows["ready_for_next_stage"].eq(False).fillna(False).astype(bool)
+    held = at_gate & rows["gate_blockers"].map(lambda causes: blocker in list(causes))
     return rows[held]
 
 

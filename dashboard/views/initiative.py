@@ -23,7 +23,7 @@ from dashboard.queries import roadmap as roadmap_q
 from dashboard.views.shell import page_filters
 from etl.contracts.entities import Dimension
 from etl.formatting import EM_DASH
-from etl.metric_results import InitiativeMetrics, MetricsResult
+from etl.metric_results import InitiativeMetrics, ProgramMetrics
 from etl.registry import BLOCKER_REASON_LABELS, cause_label, metric
 
 PROJECTION = "over the 3 months ending the as-of month: {} / active users x target users (monthly)."
@@ -156,6 +156,20 @@ def blockers(entry: InitiativeMetrics | None, gate_min_score: float) -> Componen
     return html.Div([html.P(lead, className="kpi-bad mb-0"), html.Ul(items, className="mb-0")])
 
 
+def initiative_entry(frame: pd.DataFrame, initiative_id: str) -> InitiativeMetrics | None:
+    """One initiative's entry of the `initiatives` frame, typed (None when not in S)."""
+    if frame.empty:
+        return None
+    match = frame[frame["initiative_id"] == initiative_id]
+    if match.empty:
+        return None
+    row = match.iloc[0].to_dict()
+    plain = {
+        k: None if v is pd.NA else v.tolist() if hasattr(v, "tolist") else v for k, v in row.items()
+    }
+    return InitiativeMetrics.model_validate(plain)
+
+
 def _window_filters(filters: PageFilters) -> tuple[PageFilters, list[Component]]:
     """Only the period applies to one initiative; selection filters are noted, not applied."""
     note = []
@@ -182,7 +196,7 @@ FIGURES = (
 
 
 def _figures(
-    reader: Reader, initiative_id: str, sel: Selection, metrics: MetricsResult
+    reader: Reader, initiative_id: str, sel: Selection, metrics: ProgramMetrics
 ) -> dict[str, Any]:
     """stage history, adoption, cost, outcomes, model metrics (+ its height), readiness."""
     assert sel.window_from and sel.window_to and sel.as_of_date  # not empty: checked before
@@ -221,7 +235,7 @@ def initiative(reader: Reader, initiative_id: str, search: str | None) -> dict[s
     sel = Selection.from_metrics(metrics)
     if profile.empty or sel.is_empty:
         return _no_data(initiative_id, note)
-    entry = metrics.initiative(initiative_id)
+    entry = initiative_entry(reader.initiatives(filters), initiative_id)
     return {
         "header": header(profile.iloc[0], entry),
         "notice": note,

@@ -20,23 +20,23 @@ from dashboard.queries import portfolio as q
 from dashboard.views.shell import page_filters
 from etl.contracts import STAGE_ORDER
 from etl.formatting import format_money, format_percent
-from etl.metric_results import MetricsResult
+from etl.metric_results import ProgramMetrics
 from etl.period import Period, parse_month
 
 
 def previous_metrics(
-    reader: Reader, filters: PageFilters, metrics: MetricsResult
-) -> MetricsResult | None:
+    reader: Reader, filters: PageFilters, metrics: ProgramMetrics
+) -> ProgramMetrics | None:
     """compute_metrics for the same filters over the previous window of the same length."""
     if not (metrics.as_of and metrics.window):
         return None
     months = [
         parse_month(m, "month") for m in (metrics.as_of, metrics.window.from_, metrics.window.to)
     ]
-    return reader.metrics(filters.with_period(Period(*months).previous()))
+    return reader.program(filters.with_period(Period(*months).previous()))
 
 
-def empty_state(metrics: MetricsResult) -> list[Component]:
+def empty_state(metrics: ProgramMetrics) -> list[Component]:
     if metrics.as_of is None:
         return [
             notice(
@@ -44,12 +44,12 @@ def empty_state(metrics: MetricsResult) -> list[Component]:
                 color="info",
             )
         ]
-    if not metrics.initiatives:
+    if not metrics.initiative_ids:
         return [notice("No data for these filters: no initiative matches them.", color="info")]
     return []
 
 
-def window_label(metrics: MetricsResult) -> str:
+def window_label(metrics: ProgramMetrics) -> str:
     if not metrics.window:
         return "No data yet"
     period = f"window {metrics.window.from_} to {metrics.window.to}"
@@ -69,7 +69,7 @@ def unallocated(spend: tuple[float, float | None], currency: str) -> Component:
     )
 
 
-def kpi_cards(metrics: MetricsResult, previous: MetricsResult | None) -> list[Component]:
+def kpi_cards(metrics: ProgramMetrics, previous: ProgramMetrics | None) -> list[Component]:
     """The KPI cards; the money-at-risk card breaks its total down by signal."""
     compare = previous_label(previous)
     details = {"cost_at_risk": money_at_risk_breakdown(money_at_risk_shares(metrics))}
@@ -94,7 +94,11 @@ def portfolio(reader: Reader, search: str | None) -> dict[str, Any]:
         "value_vs_cost": fig.value_vs_cost(reader.fetch(q.value_vs_cost, sel), currency),
         "cost_by_category": fig.cost_by_category(reader.fetch(q.cost_by_category, sel), currency),
         "unallocated": unallocated(reader.fetch(q.unallocated_spend, sel), currency),
-        "alerts": alerts_panel(q.alerts(metrics), to_search(parsed.filters), currency),
+        "alerts": alerts_panel(
+            q.alerts(metrics, reader.initiatives(parsed.filters)),
+            to_search(parsed.filters),
+            currency,
+        ),
     }
 
 

@@ -117,7 +117,7 @@ def roadmap(reader: Reader, search: str | None) -> dict[str, Any]:
     parsed = page_filters(reader, search)
     metrics = reader.metrics(parsed.filters)
     sel = Selection.from_metrics(metrics)
-    rows = q.initiative_rows(metrics, reader.fetch(q.attributes, sel))
+    rows = q.initiative_rows(reader.initiatives(parsed.filters), reader.fetch(q.attributes, sel))
     top = q.top_by_impact(rows, TIMELINE_LIMIT)
     periods = reader.fetch(
         q.stage_periods, sel, tuple(top["initiative_id"]) if not top.empty else ()
@@ -142,7 +142,8 @@ def table_frame(reader: Reader, search: str | None) -> pd.DataFrame:
     """Every row of the table for a query string (served a block at a time)."""
     filters = page_filters(reader, search).filters
     metrics = reader.metrics(filters)
-    rows = q.initiative_rows(metrics, reader.fetch(q.attributes, Selection.from_metrics(metrics)))
+    attrs = reader.fetch(q.attributes, Selection.from_metrics(metrics))
+    rows = q.initiative_rows(reader.initiatives(filters), attrs)
     held = q.held_by(rows, filters.blocker)
     return pd.DataFrame(table_rows(held), columns=TABLE_FIELDS)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from etl.metric_results import MetricsResult
 
 STAGES = ("Experimentation", "Operationalization", "Standardization", "Enterprise Transformation")
@@ -88,6 +90,7 @@ def metrics_result(**fields: Any) -> MetricsResult:
     }
     merged = {**base, **fields}
     merged["initiatives"] = [initiative_json(**entry) for entry in merged["initiatives"]]
+    merged.setdefault("initiative_ids", [i["initiative_id"] for i in merged["initiatives"]])
     return MetricsResult.model_validate(merged)
 
 
@@ -109,3 +112,8 @@ def no_data() -> MetricsResult:
         stalled_pilots=[],
         initiatives=[],
     )
+
+
+def initiatives_frame(result: MetricsResult) -> pd.DataFrame:
+    """The `initiatives` of a result as the frame `Reader.initiatives` gives a page."""
+    return pd.DataFrame([i.model_dump() for i in result.initiatives])

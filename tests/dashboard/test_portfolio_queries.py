@@ -8,7 +8,7 @@ from dashboard.db import Reader
 from dashboard.filters import PageFilters
 from dashboard.queries import Selection
 from dashboard.queries import portfolio as q
-from tests.dashboard.metrics_tools import metrics_result, no_data
+from tests.dashboard.metrics_tools import initiatives_frame, metrics_result, no_data
 
 
 def test_the_selection_is_the_set_and_window_of_the_metrics(selection: Selection) -> None:
@@ -71,7 +71,7 @@ def test_funnel_trend_and_alerts_come_from_the_metrics(
     assert len(trend) == 12
     assert trend["adoption_rate"].iloc[-1] == pytest.approx(320 / 1050)
     assert trend["adoption_rate"].iloc[0] is None or trend["adoption_rate"].isna().iloc[0]
-    alerts = q.alerts(metrics)
+    alerts = q.alerts(metrics, reader.initiatives(window_filters))
     assert list(zip(alerts["kind"], alerts["initiative_id"], strict=True)) == [
         ("Stalled pilot", "b"),
         ("No executive owner", "b"),
@@ -94,7 +94,7 @@ def test_alerts_of_one_kind_show_the_largest_money_first() -> None:
             {"initiative_id": "r", "total_cost": 30.0},
         ],
     )
-    alerts = q.alerts(metrics)
+    alerts = q.alerts(metrics, initiatives_frame(metrics))
     assert list(alerts["initiative_id"]) == ["q", "r", "p"]  # ties: by id
     assert list(alerts["cost_rc"]) == [30.0, 30.0, 10.0]
 
@@ -104,4 +104,4 @@ def test_no_data_gives_empty_shapes() -> None:
     assert Selection.from_metrics(empty).is_empty
     assert list(q.stage_counts(empty)["initiatives"]) == [0, 0, 0, 0]
     assert q.adoption_trend(empty).empty
-    assert q.alerts(empty).empty
+    assert q.alerts(empty, initiatives_frame(empty)).empty

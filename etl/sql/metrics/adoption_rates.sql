@@ -1,5 +1,7 @@
 -- Adoption rate per month (and per initiative and month) over the initiatives of S that
--- have an adoption row or usage events in the month and more than 0 eligible users.
+-- have an adoption row or usage events in the month and more than 0 eligible users; the
+-- rows whose initiative_id is null are the program's.
+create or replace temp table adoption_rates as
 with final as (
     select
         initiative_id,

@@ -23,7 +23,7 @@ grid as (
 final as (
     select
         initiative_id,
-        avg(score) as readiness_score,
+        sum(score)::double / count(*) as readiness_score,  -- an exact decimal sum: one rounding
         coalesce(list(dimension order by dimension) filter (where is_not_assessed), [])
             as not_assessed,
         coalesce(
