@@ -6,7 +6,7 @@ DB ?= data/scaleboard.duckdb
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: setup run test test-fast lint format typecheck bench bench-etl bench-quick demo-real lock clean browser
+.PHONY: setup run test test-fast lint format typecheck bench bench-etl bench-quick bench-real demo-real lock clean browser
 
 setup: $(VENV)/.installed
 
@@ -52,6 +52,10 @@ bench-quick: setup
 
 bench-etl: setup
 	$(BIN)/python -m bench etl
+
+# The uncached dashboard on an existing database (REAL_DB=...; default: what demo-real builds).
+bench-real: setup
+	$(BIN)/python -m bench dashboard-uncached --db $(or $(REAL_DB),data/real.duckdb)
 
 demo-real: setup
 	bash scripts/demo-real.sh

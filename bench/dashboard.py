@@ -25,7 +25,7 @@ FIRST_BLOCK = {"startRow": 0, "endRow": 50, "sortModel": [], "filterModel": {}}
 """What the roadmap table asks for first: its first page of rows."""
 
 
-def _payload(dep: dict[str, Any], pathname: str) -> dict[str, Any]:
+def payload(dep: dict[str, Any], pathname: str) -> dict[str, Any]:
     """The request the browser sends for a callback fired by the page's URL (or, for the
     roadmap table, by the grid asking for its first block)."""
     outputs = [
@@ -58,10 +58,20 @@ def callbacks(url: str) -> dict[str, dict[str, Any]]:
             continue
         for page, path in PAGES.items():
             if f"..{page}-" in f"..{dep['output']}" or dep["output"].startswith(f"{page}-"):
-                chosen[f"{page}: {dep['output'].strip('.').split('.')[0]}"] = _payload(dep, path)
+                chosen[f"{page}: {dep['output'].strip('.').split('.')[0]}"] = payload(dep, path)
     floor = next(d for d in deps if d["output"] == FLOOR_OUTPUT)
-    chosen["floor"] = {**_payload(floor, "/"), "inputs": [{**floor["inputs"][0], "value": 1}]}
+    chosen["floor"] = {**payload(floor, "/"), "inputs": [{**floor["inputs"][0], "value": 1}]}
     return chosen
+
+
+def failed(response: requests.Response) -> bool:
+    """An HTTP error, or the answer of the app's last net (`on_callback_error`): a 200 whose
+    only update is the error notice."""
+    if response.status_code >= 400:
+        return True
+    if b'"sideUpdate"' not in response.content:  # cheap: most answers have none
+        return False
+    return "app-error" in (response.json().get("sideUpdate") or {})
 
 
 def _client(url: str, jobs: list[tuple[str, dict[str, Any]]], out: dict[str, list[Any]]) -> None:
@@ -70,7 +80,8 @@ def _client(url: str, jobs: list[tuple[str, dict[str, Any]]], out: dict[str, lis
         start = time.perf_counter()
         response = session.post(url + "/_dash-update-component", json=body, timeout=120)
         elapsed = time.perf_counter() - start
-        out[name].append((elapsed, response.status_code, len(response.content), response.text))
+        status = 500 if failed(response) else response.status_code
+        out[name].append((elapsed, status, len(response.content), response.text))
 
 
 def hammer(url: str, requests_per_client: int, names: list[str] | None = None) -> dict[str, Any]:

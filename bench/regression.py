@@ -15,7 +15,9 @@ RATIOS: dict[str, tuple[str, bool]] = {
     "dashboard": ("p50_vs_floor_ratio", False),
 }
 """Each section's ratio and whether higher is better. The dashboard is guarded on its p50:
-at quick scale its p95 rests on a handful of requests and moves more than 2x run to run."""
+at quick scale its p95 rests on a handful of requests and moves more than 2x run to run.
+`dashboard_uncached` is not guarded yet: over seven quick runs its p50 ratio to the cached
+views went from 12 to 40 (see docs/performance.md)."""
 
 TOLERANCE = 2.0
 

@@ -1,5 +1,6 @@
 """The benchmark's dashboard server: `scaleboard serve`'s gunicorn app plus one minimal
-callback that returns a constant figure, the framework floor measured on the same server."""
+callback that returns a constant figure, the framework floor measured on the same server;
+every response names the worker process that made it (`X-Bench-Worker`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 FLOOR_OUTPUT = "bench-floor-graph.figure"
+WORKER_HEADER = "X-Bench-Worker"
 
 
 def floor_app(db: Path) -> Any:
@@ -32,6 +34,11 @@ def floor_app(db: Path) -> Any:
     @app.callback(Output("bench-floor-graph", "figure"), Input("bench-floor-button", "n_clicks"))
     def floor(_: int | None) -> go.Figure:
         return figure
+
+    @app.server.after_request  # type: ignore[untyped-decorator]  # flask types it loosely
+    def name_worker(response: Any) -> Any:
+        response.headers[WORKER_HEADER] = str(os.getpid())
+        return response
 
     with app.server.test_client() as client:
         client.get("/").close()
@@ -94,6 +101,11 @@ def tree_peak_rss_mb(pid: int) -> tuple[float, float]:
     pids = [pid, *_children(pid)]
     peaks = [_vm_hwm_kb(p) / 1024 for p in pids]
     return max(peaks), sum(peaks)
+
+
+def workers(pid: int) -> list[int]:
+    """The worker processes of the gunicorn master `pid`."""
+    return _children(pid)
 
 
 def _children(pid: int) -> list[int]:
