@@ -25,6 +25,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,6 +41,8 @@ T = TypeVar("T")
 FileId = tuple[int, int, int, int]
 CATALOG = "release"
 log = logging.getLogger(__name__)
+_ALONGSIDE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="reader-alongside")
+"""Threads for `Reader.alongside` (created on first use; idle threads cost nothing)."""
 
 
 class LruCache:
@@ -212,37 +215,60 @@ class Reader:
         key = ("view", build.__module__, build.__qualname__, args)
         return self.cached(key, lambda: as_plain_figures(build(self, *args)))
 
-    def _evaluation(self, filters: Any) -> tuple[ProgramMetrics, pd.DataFrame]:
-        """The program figures and the initiatives frame of page filters (a
-        `dashboard.filters.PageFilters`), from one run of the metric models, cached by the
-        selection and period they give (page-only parameters share the entry)."""
+    def _evaluation(self, filters: Any, everyone: bool) -> tuple[ProgramMetrics, pd.DataFrame]:
+        """The program figures of page filters (a `dashboard.filters.PageFilters`) and the
+        initiatives frame (of every initiative of S, or of those that carry a signal), from
+        one run of the metric models, cached by the selection and period the filters give
+        (page-only parameters share the entry)."""
         selection = filters.to_metrics()
+        if not everyone:
+            hit, value = self._cache.get((self.snapshot.key, ("initiatives", selection)))
+            if hit:
+                return value  # type: ignore[no-any-return]  # stored below: a superset
+        key = "initiatives" if everyone else "signalled"
 
         def evaluate() -> tuple[ProgramMetrics, pd.DataFrame]:
             run = MetricsRun(self.con, selection, self.settings)
-            return run.program(), run.initiative_frame()
+            return run.program(), run.initiative_frame(signalled_only=not everyone)
 
-        return self.cached(("metrics", selection), evaluate)
+        return self.cached((key, selection), evaluate)
 
     def metrics(self, filters: Any) -> ProgramMetrics:
         """The program figures of `compute_metrics` for page filters, cached."""
-        return self._evaluation(filters)[0]
+        return self._evaluation(filters, everyone=False)[0]
 
-    def initiatives(self, filters: Any) -> pd.DataFrame:
-        """The `initiatives` list of `compute_metrics` for page filters as a frame, cached.
-        Shared between requests: read it, never change it."""
-        return self._evaluation(filters)[1]
+    def initiatives(self, filters: Any) -> tuple[ProgramMetrics, pd.DataFrame]:
+        """The program figures and the `initiatives` list of `compute_metrics` for page
+        filters (as a frame), from one run, cached. Shared between requests: read the
+        frame, never change it."""
+        return self._evaluation(filters, everyone=True)
 
-    def program(self, filters: Any) -> ProgramMetrics:
-        """The program figures alone (no initiatives frame), e.g. of a previous window."""
-        selection = filters.to_metrics()
-        hit, value = self._cache.get((self.snapshot.key, ("metrics", selection)))
-        if hit:
-            return value[0]  # type: ignore[no-any-return]  # stored by _evaluation
-        return self.cached(
-            ("program", selection),
-            lambda: MetricsRun(self.con, selection, self.settings).program(),
-        )
+    def signalled(self, filters: Any) -> pd.DataFrame:
+        """The rows of `initiatives` that carry a signal (the alerts' initiatives)."""
+        return self._evaluation(filters, everyone=False)[1]
+
+    @contextlib.contextmanager
+    def sibling(self) -> Iterator[Reader]:
+        """Another reader of the same snapshot and cache, with a connection of its own: for
+        work on another thread while this one reads."""
+        self.snapshot.enter()
+        other = Reader(self.snapshot, self._cache, self.settings)
+        try:
+            yield other
+        finally:
+            other.close()
+            self.snapshot.leave()
+
+    def alongside(self, work: Callable[[Reader], T]) -> Future[T]:
+        """`work(sibling reader)` on a thread of its own, started now: DuckDB runs its SQL
+        on the other core while this thread goes on (a portfolio view computes the
+        previous window's figures this way)."""
+
+        def run() -> T:
+            with self.sibling() as other:
+                return work(other)
+
+        return _ALONGSIDE.submit(run)
 
     def reporting(self) -> ReportingMonths:
         """The default as-of month and the partial months after it, cached."""

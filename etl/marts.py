@@ -29,6 +29,7 @@ MODELS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("mart_initiative_month", ("stg_costs", "stg_outcomes", "stg_activity")),
         ("mart_cost_by_category", ("stg_costs",)),
         ("mart_unallocated_spend", ("stg_fx_rates",)),
+        ("mart_reporting_months", ("stg_data_months",)),
     ),
 }
 """Every staging and mart model, per layer, with the models it reads: built in this order,

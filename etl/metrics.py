@@ -219,13 +219,15 @@ class MetricsRun:
 
     def initiative_rows(self) -> list[dict[str, Any]]:
         """The `initiatives` list: one dict per initiative of S, sorted by id."""
-        return dict_rows(run_sql(self.con, "metrics", "initiative_metrics", self.params))
+        params = {**self.params, "signalled_only": False}
+        return dict_rows(run_sql(self.con, "metrics", "initiative_metrics", params))
 
-    def initiative_frame(self) -> pd.DataFrame:
+    def initiative_frame(self, signalled_only: bool = False) -> pd.DataFrame:
         """The same rows as a DataFrame (columnar: what a page of thousands of initiatives
-        reads without building an object per initiative)."""
-        cursor = run_sql(self.con, "metrics", "initiative_metrics", self.params)
-        return cursor.df()
+        reads without building an object per initiative); `signalled_only` keeps those
+        that carry a signal."""
+        params = {**self.params, "signalled_only": signalled_only}
+        return run_sql(self.con, "metrics", "initiative_metrics", params).df()
 
 
 def compute_metrics(

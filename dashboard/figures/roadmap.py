@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import zlib
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -110,7 +111,8 @@ def _bubbles(group: pd.DataFrame, stage: str, biggest: float, currency: str) -> 
             "line": {"color": "white", "width": 1},
             "opacity": 0.85,
         },
-        customdata=list(zip(group["initiative_id"], group["name"], costs, strict=True)),
+        # an array, not a list of tuples: plotly validates a list element by element
+        customdata=np.column_stack([group["initiative_id"], group["name"], costs]),
         hovertemplate="%{customdata[1]} (%{customdata[0]})<br>readiness %{x:.1f}, cost "
         "%{customdata[2]}<br>Click to open<extra></extra>",
     )

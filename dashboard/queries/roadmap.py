@@ -70,9 +70,10 @@ def gate_blocker_counts(rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=GATE_COLUMNS)
     held = rows[rows["ready_for_next_stage"].eq(False).fillna(False).astype(bool)]
-    reasons = pd.json_normalize(held["gate_blocker_reasons"].explode().dropna().tolist())
-    if reasons.empty:
-        reasons = pd.DataFrame(columns=["cause", "reason"])
+    pairs = held["gate_blocker_reasons"].explode().dropna().tolist()
+    reasons = pd.DataFrame(
+        {"cause": [p["cause"] for p in pairs], "reason": [p["reason"] for p in pairs]}
+    )
     counts = reasons.value_counts(["cause", "reason"]).reset_index(name="initiatives")
     totals = counts.groupby("cause")["initiatives"].transform("sum")
     counts = counts.assign(total=totals).sort_values(

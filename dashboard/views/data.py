@@ -105,7 +105,7 @@ def rejects_title(shown: int, total: int) -> str:
 def data(reader: Reader, search: str | None) -> dict[str, Any]:
     """Every output of the data page for a query string, by name."""
     parsed = page_filters(reader, search)
-    metrics = reader.program(parsed.filters)
+    metrics = reader.metrics(parsed.filters)
     sel = Selection.from_metrics(metrics)
     rejects = reader.fetch(q.rejects)
     return {

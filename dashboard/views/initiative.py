@@ -231,11 +231,11 @@ def initiative(reader: Reader, initiative_id: str, search: str | None) -> dict[s
     """Every output of the initiative page, by name."""
     filters, note = _window_filters(page_filters(reader, search).filters)
     profile = reader.fetch(q.profile, initiative_id)
-    metrics = reader.metrics(filters)
+    metrics, initiatives = reader.initiatives(filters)
     sel = Selection.from_metrics(metrics)
     if profile.empty or sel.is_empty:
         return _no_data(initiative_id, note)
-    entry = initiative_entry(reader.initiatives(filters), initiative_id)
+    entry = initiative_entry(initiatives, initiative_id)
     return {
         "header": header(profile.iloc[0], entry),
         "notice": note,

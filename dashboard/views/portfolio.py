@@ -21,19 +21,21 @@ from dashboard.views.shell import page_filters
 from etl.contracts import STAGE_ORDER
 from etl.formatting import format_money, format_percent
 from etl.metric_results import ProgramMetrics
-from etl.period import Period, parse_month
+from etl.period import resolve_period
 
 
-def previous_metrics(
-    reader: Reader, filters: PageFilters, metrics: ProgramMetrics
-) -> ProgramMetrics | None:
-    """compute_metrics for the same filters over the previous window of the same length."""
-    if not (metrics.as_of and metrics.window):
-        return None
-    months = [
-        parse_month(m, "month") for m in (metrics.as_of, metrics.window.from_, metrics.window.to)
-    ]
-    return reader.program(filters.with_period(Period(*months).previous()))
+def previous_filters(reader: Reader, filters: PageFilters) -> PageFilters | None:
+    """The same selection over the window of the same length just before the one the
+    filters show (None when there is no data, so no window)."""
+    current = resolve_period(
+        filters.as_of, filters.from_, filters.to, reader.reporting().latest_reported
+    )
+    return filters.with_period(current.previous()) if current.as_of else None
+
+
+def previous_metrics(reader: Reader, filters: PageFilters | None) -> ProgramMetrics | None:
+    """compute_metrics' program figures over the previous window (None without one)."""
+    return reader.metrics(filters) if filters is not None else None
 
 
 def empty_state(metrics: ProgramMetrics) -> list[Component]:
@@ -81,21 +83,23 @@ def kpi_cards(metrics: ProgramMetrics, previous: ProgramMetrics | None) -> list[
 def portfolio(reader: Reader, search: str | None) -> dict[str, Any]:
     """Every output of the portfolio page for a query string, by name."""
     parsed = page_filters(reader, search)
+    before = previous_filters(reader, parsed.filters)
+    # the previous window's figures are computed on the other core while this thread goes on
+    previous = reader.alongside(lambda other: previous_metrics(other, before))
     metrics = reader.metrics(parsed.filters)
-    previous = previous_metrics(reader, parsed.filters, metrics)
     sel = Selection.from_metrics(metrics)
     currency = metrics.currency
     return {
         "window": window_label(metrics),
         "empty": empty_state(metrics),
-        "kpis": kpi_cards(metrics, previous),
+        "kpis": kpi_cards(metrics, previous.result()),
         "funnel": fig.maturity_funnel(q.stage_counts(metrics)),
         "adoption_trend": fig.adoption_trend(q.adoption_trend(metrics)),
         "value_vs_cost": fig.value_vs_cost(reader.fetch(q.value_vs_cost, sel), currency),
         "cost_by_category": fig.cost_by_category(reader.fetch(q.cost_by_category, sel), currency),
         "unallocated": unallocated(reader.fetch(q.unallocated_spend, sel), currency),
         "alerts": alerts_panel(
-            q.alerts(metrics, reader.initiatives(parsed.filters)),
+            q.alerts(metrics, reader.signalled(parsed.filters)),
             to_search(parsed.filters),
             currency,
         ),

@@ -115,9 +115,9 @@ def blocker_notice(parsed: ParsedFilters, pathname: str = "/roadmap") -> list[Co
 def roadmap(reader: Reader, search: str | None) -> dict[str, Any]:
     """Every output of the roadmap page for a query string, by name."""
     parsed = page_filters(reader, search)
-    metrics = reader.metrics(parsed.filters)
+    metrics, initiatives = reader.initiatives(parsed.filters)
     sel = Selection.from_metrics(metrics)
-    rows = q.initiative_rows(reader.initiatives(parsed.filters), reader.fetch(q.attributes, sel))
+    rows = q.initiative_rows(initiatives, reader.fetch(q.attributes, sel))
     top = q.top_by_impact(rows, TIMELINE_LIMIT)
     periods = reader.fetch(
         q.stage_periods, sel, tuple(top["initiative_id"]) if not top.empty else ()
@@ -141,9 +141,9 @@ def roadmap(reader: Reader, search: str | None) -> dict[str, Any]:
 def table_frame(reader: Reader, search: str | None) -> pd.DataFrame:
     """Every row of the table for a query string (served a block at a time)."""
     filters = page_filters(reader, search).filters
-    metrics = reader.metrics(filters)
+    metrics, initiatives = reader.initiatives(filters)
     attrs = reader.fetch(q.attributes, Selection.from_metrics(metrics))
-    rows = q.initiative_rows(reader.initiatives(filters), attrs)
+    rows = q.initiative_rows(initiatives, attrs)
     held = q.held_by(rows, filters.blocker)
     return pd.DataFrame(table_rows(held), columns=TABLE_FIELDS)
 

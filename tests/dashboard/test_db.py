@@ -151,3 +151,28 @@ def test_concurrent_readers_compute_a_cold_value_once(tiny: Database) -> None:
 
     assert results == [42] * 4
     assert len(calls) == 1
+
+
+def test_work_alongside_reads_the_same_snapshot_on_its_own_connection(db: Path) -> None:
+    data = Database(db, Settings())
+    earlier = PageFilters(as_of="2025-12")
+    with data.reader() as reader:
+        future = reader.alongside(lambda other: (other.metrics(earlier), other.con))
+        here = reader.metrics(PageFilters())
+        there, their_con = future.result()
+        assert their_con is not reader.con  # DuckDB connections are not shared by threads
+        assert reader.snapshot._users == 1  # the sibling has left
+    with data.reader() as fresh:
+        assert fresh.metrics(earlier) is there  # cached for every reader of the snapshot
+        assert fresh.metrics(PageFilters()) is here
+    data.close()
+
+
+def test_the_whole_initiatives_frame_serves_the_signalled_rows_too(db: Path) -> None:
+    data = Database(db, Settings())
+    with data.reader() as reader:
+        program, everyone = reader.initiatives(PageFilters())
+        signalled = reader.signalled(PageFilters())
+        assert reader.metrics(PageFilters()) is program  # one run, not two
+        assert set(signalled["initiative_id"]) <= set(everyone["initiative_id"])
+    data.close()

@@ -71,7 +71,7 @@ def test_funnel_trend_and_alerts_come_from_the_metrics(
     assert len(trend) == 12
     assert trend["adoption_rate"].iloc[-1] == pytest.approx(320 / 1050)
     assert trend["adoption_rate"].iloc[0] is None or trend["adoption_rate"].isna().iloc[0]
-    alerts = q.alerts(metrics, reader.initiatives(window_filters))
+    alerts = q.alerts(metrics, reader.initiatives(window_filters)[1])
     assert list(zip(alerts["kind"], alerts["initiative_id"], strict=True)) == [
         ("Stalled pilot", "b"),
         ("No executive owner", "b"),

@@ -17,7 +17,7 @@ from dashboard.queries import roadmap as q
 def _data(reader: Reader, filters: PageFilters) -> tuple[pd.DataFrame, pd.DataFrame]:
     metrics = reader.metrics(filters)
     sel = Selection.from_metrics(metrics)
-    rows = q.initiative_rows(reader.initiatives(filters), reader.fetch(q.attributes, sel))
+    rows = q.initiative_rows(reader.initiatives(filters)[1], reader.fetch(q.attributes, sel))
     return rows, reader.fetch(q.stage_periods, sel, tuple(rows["initiative_id"]))
 
 

@@ -12,7 +12,7 @@ from dashboard.queries import roadmap as q
 
 def _rows(reader: Reader, filters: PageFilters) -> pd.DataFrame:
     attrs = reader.fetch(q.attributes, Selection.from_metrics(reader.metrics(filters)))
-    return q.initiative_rows(reader.initiatives(filters), attrs)
+    return q.initiative_rows(reader.initiatives(filters)[1], attrs)
 
 
 def test_initiative_rows_add_strategic_impact_to_the_metrics_entries(
@@ -90,5 +90,5 @@ def test_an_empty_selection_has_no_periods(reader: Reader) -> None:
     sel = Selection.from_metrics(reader.metrics(PageFilters(business_units=("Nobody",))))
     assert reader.fetch(q.stage_periods, sel, ()).empty
     assert q.initiative_rows(
-        reader.initiatives(PageFilters(business_units=("Nobody",))), pd.DataFrame()
+        reader.initiatives(PageFilters(business_units=("Nobody",)))[1], pd.DataFrame()
     ).empty

@@ -50,7 +50,10 @@ def _columns(sample_db: Path) -> dict[str, set[str]]:
     with open_reader(sample_db) as con:
         settings = Settings()
         period = resolve_period("2026-06", None, None, None)
-        params = model_params(period, Filters(), settings) | {"min_reporting_share": "0.5"}
+        params = model_params(period, Filters(), settings) | {
+            "min_reporting_share": "0.5",
+            "signalled_only": False,
+        }
         build_relations(con, params)
         out = {}
         for name, _ in RELATIONS:

@@ -7,8 +7,9 @@ with final as (
         initiative_id,
         month,
         sum(active_users) / sum(eligible_users) as adoption_rate
-    from stg_activity
-    where list_contains($months, month)
+    from mart_initiative_month
+    where has_activity
+      and list_contains($months, month)
       and eligible_users > 0
       and initiative_id in (select initiative_id from selected)
     group by grouping sets ((initiative_id, month), (month))

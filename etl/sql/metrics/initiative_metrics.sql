@@ -1,5 +1,6 @@
 -- One row per initiative of S, sorted by id: the program formulas with S = {i} and every
--- signal, as the `initiatives` list of `metrics --json` holds them.
+-- signal, as the `initiatives` list of `metrics --json` holds them; with $signalled_only,
+-- only the initiatives that carry a signal (what an alert list needs).
 with adoption as (
     select initiative_id, adoption_rate
     from adoption_rates
@@ -36,6 +37,11 @@ final as (
     left join adoption as a using (initiative_id)
     left join signals as g using (initiative_id)
     left join projections as p using (initiative_id)
+    where not $signalled_only
+       or g.is_stalled_pilot
+       or g.has_no_executive_owner
+       or g.has_decaying_model
+       or coalesce(p.business_case_at_risk, false)
 )
 
 select * from final order by initiative_id

@@ -2,19 +2,13 @@
 -- it is reported: the first month is; a later one when n(m) >= min_reporting_share x the
 -- largest n of the (up to) three months with data before it. Decimal arithmetic, so a
 -- share of 0.07 of 100 is exactly 7.
-with counts as (
-    select month, count(distinct initiative_id) as reporting_initiatives
-    from stg_data_months
-    group by month
-),
-
-compared as (
+with compared as (
     select
         *,
         max(reporting_initiatives) over (
             order by month rows between 3 preceding and 1 preceding
         ) as recent_max_initiatives
-    from counts
+    from mart_reporting_months
 ),
 
 final as (
