@@ -40,18 +40,19 @@ def on_callback_error(error: Exception) -> None:
     set_props("app-error", {"children": notice(message, color="danger", dismissable=True)})
 
 
-FILTER_OUTPUTS = (
-    ("app-filter-business-unit", "value"),
-    ("app-filter-business-unit", "options"),
-    ("app-filter-stage", "value"),
-    ("app-filter-status", "value"),
-    ("app-filter-from", "value"),
-    ("app-filter-from", "options"),
-    ("app-filter-to", "value"),
-    ("app-filter-to", "options"),
-    ("app-filter-as-of", "value"),
-    ("app-filter-as-of", "options"),
-)
+FILTER_OUTPUTS = {
+    "business_units": ("app-filter-business-unit", "value"),
+    "business_unit_options": ("app-filter-business-unit", "options"),
+    "stages": ("app-filter-stage", "value"),
+    "statuses": ("app-filter-status", "value"),
+    "from": ("app-filter-from", "value"),
+    "from_options": ("app-filter-from", "options"),
+    "to": ("app-filter-to", "value"),
+    "to_options": ("app-filter-to", "options"),
+    "as_of": ("app-filter-as-of", "value"),
+    "as_of_options": ("app-filter-as-of", "options"),
+}
+"""The filter controls' properties the URL sets, by the names `controls_from_url` gives."""
 
 
 def _register_router(app: Dash, data: Database) -> None:
@@ -65,19 +66,24 @@ def _register_filters(app: Dash, data: Database) -> None:
     that the two directions form no cycle)."""
 
     @app.callback(
-        Output("app-location", "search"),
-        *(Output(i, p) for i, p in FILTER_OUTPUTS),
-        Output("app-notice", "children"),
-        Input("app-location", "search"),
-        *(Input(i, "value") for i in FILTER_IDS),
+        output={
+            "search": Output("app-location", "search"),
+            **{name: Output(i, p) for name, (i, p) in FILTER_OUTPUTS.items()},
+            "notice": Output("app-notice", "children"),
+        },
+        inputs={
+            "search": Input("app-location", "search"),
+            "values": [Input(i, "value") for i in FILTER_IDS],
+        },
     )
-    def sync_filters(search: str | None, *values: Any) -> tuple[Any, ...]:
+    def sync_filters(search: str | None, values: list[Any]) -> dict[str, Any]:
         with data.reader() as reader:
             if ctx.triggered_id in FILTER_IDS:  # a control changed: the URL follows
                 chosen = views.url_from_controls(*values, current=search)
                 notices = views.notices(views.page_filters(reader, chosen))
-                return (chosen, *[no_update] * len(FILTER_OUTPUTS), notices)
-            return (no_update, *views.controls_from_url(reader, search))  # the URL changed
+                unchanged = dict.fromkeys(FILTER_OUTPUTS, no_update)
+                return {"search": chosen, **unchanged, "notice": notices}
+            return {"search": no_update, **views.controls_from_url(reader, search)}
 
 
 def _register_frame(app: Dash, data: Database) -> None:

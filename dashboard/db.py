@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from etl.config import Settings
@@ -285,13 +286,25 @@ def as_plain_figures(output: T) -> T:
     import plotly.graph_objects as go
 
     def plain(o: Any) -> Any:
-        return o.to_plotly_json() if isinstance(o, go.Figure) else o
+        return _without_arrays(o.to_plotly_json()) if isinstance(o, go.Figure) else o
 
     if isinstance(output, dict):
         return {k: plain(v) for k, v in output.items()}  # type: ignore[return-value]  # same keys
     if isinstance(output, tuple):
         return tuple(plain(o) for o in output)  # type: ignore[return-value]  # the same shape
     return output
+
+
+def _without_arrays(value: Any) -> Any:
+    """A figure dict with its numpy arrays as lists, once: a cached figure would otherwise
+    have every array (strings in an object array above all) converted on each response."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, dict):
+        return {k: _without_arrays(v) for k, v in value.items()}
+    if isinstance(value, list) and value and isinstance(value[0], dict | list | np.ndarray):
+        return [_without_arrays(v) for v in value]
+    return value
 
 
 def file_id(path: Path) -> FileId | None:

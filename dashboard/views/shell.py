@@ -45,8 +45,9 @@ def notices(parsed: ParsedFilters) -> list[Component]:
     ]
 
 
-def controls_from_url(reader: Reader, search: str | None) -> tuple[Any, ...]:
-    """(values and options of the filter controls, notices) for a query string."""
+def controls_from_url(reader: Reader, search: str | None) -> dict[str, Any]:
+    """The values and options of the filter controls, and the notices, for a query string
+    (keys: the outputs of the filter callback)."""
     parsed = page_filters(reader, search)
     f = parsed.filters
     units = reader.fetch(q.business_units)["business_unit"].tolist()
@@ -55,19 +56,19 @@ def controls_from_url(reader: Reader, search: str | None) -> tuple[Any, ...]:
         m for m in (f.from_, f.to, f.as_of) if m
     ]  # kept as options, or the control drops them
     months = month_options(sorted({*reader.fetch(q.data_months)["month"].tolist(), *chosen}))
-    return (
-        list(f.business_units),
-        units,
-        list(f.stages),
-        list(f.statuses),
-        f.from_,
-        months,
-        f.to,
-        months,
-        f.as_of,
-        months,
-        notices(parsed),
-    )
+    return {
+        "business_units": list(f.business_units),
+        "business_unit_options": units,
+        "stages": list(f.stages),
+        "statuses": list(f.statuses),
+        "from": f.from_,
+        "from_options": months,
+        "to": f.to,
+        "to_options": months,
+        "as_of": f.as_of,
+        "as_of_options": months,
+        "notice": notices(parsed),
+    }
 
 
 def url_from_controls(

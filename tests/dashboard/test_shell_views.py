@@ -11,11 +11,16 @@ from tests.dashboard.layout_tools import find, text
 
 
 def test_controls_follow_the_url(reader: Reader) -> None:
-    (units, unit_options, stages, statuses, from_, months, to, _, as_of, _, notices) = (
-        view.controls_from_url(
-            reader,
-            "?business_unit=Legal&business_unit=Elsewhere&stage=experimentation&from=2025-06",
-        )
+    controls = view.controls_from_url(
+        reader, "?business_unit=Legal&business_unit=Elsewhere&stage=experimentation&from=2025-06"
+    )
+    units, unit_options = controls["business_units"], controls["business_unit_options"]
+    stages, statuses, from_ = controls["stages"], controls["statuses"], controls["from"]
+    to, as_of, months, notices = (
+        controls["to"],
+        controls["as_of"],
+        controls["from_options"],
+        controls["notice"],
     )
     assert units == ["Legal", "Elsewhere"]
     assert unit_options == ["Finance", "Legal", "Elsewhere"]  # an unknown unit stays visible
@@ -26,7 +31,7 @@ def test_controls_follow_the_url(reader: Reader) -> None:
 
 
 def test_bad_url_values_show_a_notice(reader: Reader) -> None:
-    notices = view.controls_from_url(reader, "?stage=Nope&from=2027-01")[-1]
+    notices = view.controls_from_url(reader, "?stage=Nope&from=2027-01")["notice"]
     assert "Ignored stage='Nope'" in text(notices)
     assert "Ignored from=2027-01" in text(notices)
 
