@@ -90,6 +90,7 @@ def _register_frame(app: Dash, data: Database) -> None:
     @app.callback(
         output={
             "freshness": Output("app-freshness", "children"),
+            "database": Output("app-database", "children"),
             "partial_months": Output("app-partial-months", "children"),
             "nav_hrefs": [Output(link_id, "href") for _, _, link_id in NAV],
             "nav_active": [Output(link_id, "active") for _, _, link_id in NAV],
@@ -104,6 +105,7 @@ def _register_frame(app: Dash, data: Database) -> None:
         with data.reader() as reader:
             return {
                 "freshness": views.freshness_badge(reader, search),
+                "database": views.database_notice(reader, data.path),
                 "partial_months": views.partial_months_banner(reader, pathname, search),
                 **views.nav_state(pathname, search),
             }

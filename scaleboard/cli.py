@@ -39,6 +39,15 @@ def _db(db: Path | None) -> Path:
     return db or get_settings().db
 
 
+def _existing_db(db: Path | None) -> Path:
+    """The database a read command reads: one that does not exist is an error (a mistyped
+    path must not read as an empty portfolio), and reading never creates it."""
+    path = _db(db)
+    if not path.exists():
+        raise fail(f"no database at {path}: create it with `scaleboard load --db {path} FILES`")
+    return path
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Prints one clear line and returns the exit to raise."""
     typer.echo(f"error: {message}", err=True)
@@ -155,7 +164,7 @@ def metrics(
         statuses=tuple(status or ()),
     )
     try:
-        with open_reader(_db(db)) as con:
+        with open_reader(_existing_db(db)) as con:
             result = compute_metrics(con, filters, get_settings())
     except (PeriodError, StorageError) as exc:
         raise fail(str(exc)) from None
@@ -180,7 +189,7 @@ def rejects(
     from scaleboard.report import print_rows
 
     try:
-        with open_reader(_db(db)) as con:
+        with open_reader(_existing_db(db)) as con:
             chosen, rows = list_rejects(con, load_id)
     except StorageError as exc:
         raise fail(str(exc)) from None
@@ -198,7 +207,7 @@ def loads(db: DbOption = None, as_json: JsonOption = False) -> None:
     from scaleboard.report import print_rows
 
     try:
-        with open_reader(_db(db)) as con:
+        with open_reader(_existing_db(db)) as con:
             rows = list_loads(con)
     except StorageError as exc:
         raise fail(str(exc)) from None

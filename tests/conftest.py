@@ -44,6 +44,15 @@ def run_cli(
     )
 
 
+def empty_database(db: Path) -> Path:
+    """A database with no initiatives and no facts: a load of a header-only file."""
+    header = db.parent / "empty-in" / "initiatives.csv"
+    write_csv(header, ("initiative_id", "name", "business_unit", "stage", "stage_entered_on"), [])
+    result = run_cli("load", "--db", db, header)
+    assert result.returncode == 0, result.stderr
+    return db
+
+
 def metrics_json(db: Path, *args: str) -> dict[str, Any]:
     result = run_cli("metrics", "--db", db, "--json", *args)
     assert result.returncode == 0, result.stderr

@@ -73,6 +73,7 @@ def shell() -> html.Div:
                 [
                     filter_bar(),
                     html.Div(id="app-notice"),
+                    html.Div(id="app-database"),
                     html.Div(id="app-partial-months"),
                     html.Div(id="app-error"),
                     html.Main(id="app-page"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -134,6 +135,19 @@ def nav_state(pathname: str | None, search: str | None) -> dict[str, Any]:
         "nav_active": [(pathname or "/") == href for _, href, _ in NAV],
         "reset_href": pathname or "/",
     }
+
+
+def database_notice(reader: Reader, path: Path) -> list[Component]:
+    """Says so when there is no database at the path the server reads (a mistyped `--db`
+    must not pass for an empty portfolio), and how to create it; the server never does."""
+    if reader.snapshot.file_id is not None:
+        return []
+    text = (
+        f"There is no database at {path} yet. Load data into it with "
+        f"`scaleboard load --db {path} FILES` (the files of docs/contract.md); the page "
+        "shows it as soon as the load ends."
+    )
+    return [notice(text, id="app-database-notice", color="info")]
 
 
 def _initiatives(n: int) -> str:

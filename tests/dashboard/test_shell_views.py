@@ -65,3 +65,18 @@ def test_navigation_keeps_the_filters() -> None:
     ]
     assert state["nav_active"] == [False, True, False]
     assert state["reset_href"] == "/roadmap"
+
+
+def test_a_missing_database_says_how_to_create_it(tmp_path: Path) -> None:
+    path = tmp_path / "no" / "such.duckdb"
+    data = Database(path, Settings())
+    with data.reader() as reader:
+        shown = text(view.database_notice(reader, path))
+    data.close()
+    assert f"There is no database at {path} yet" in shown
+    assert f"scaleboard load --db {path} FILES" in shown
+    assert not path.exists() and not path.parent.exists()
+
+
+def test_an_existing_database_needs_no_notice(reader: Reader, tmp_path: Path) -> None:
+    assert view.database_notice(reader, tmp_path / "any.duckdb") == []

@@ -128,7 +128,8 @@ def test_dry_run_on_a_new_path_creates_no_database(tmp_path: Path) -> None:
     # the lock serialises a dry run with a real load (both write PATH.next): an empty file
     assert set(sidecars(db)) <= {"new.duckdb.audit.jsonl", "new.duckdb.lock"}, sidecars(db)
     shown = run_cli("metrics", "--db", db, "--json", env=ENV)
-    assert json.loads(shown.stdout)["initiatives"] == []
+    assert shown.returncode == 2 and "no database at" in shown.stderr  # still none
+    assert not db.exists()
 
 
 def test_files_checked_by_a_dry_run_still_load(loaded_db: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from etl.config import Settings
-from tests.conftest import metrics_json, write_csv
+from tests.conftest import empty_database, metrics_json, write_csv
 from tests.etl.conftest import INITIATIVES_HEADER, load, metrics
 
 DIMENSIONS = ("business_case", "change", "data", "governance", "mlops", "ownership")
@@ -272,7 +272,7 @@ def test_an_inventory_takes_the_month_of_its_latest_stage_entry(tmp_path: Path) 
 
 
 def test_an_empty_database_has_every_money_at_risk_key_at_zero(tmp_path: Path) -> None:
-    m = metrics_json(tmp_path / "new.duckdb")
+    m = metrics_json(empty_database(tmp_path / "new.duckdb"))
 
     assert m["cost_at_risk"] == 0 and m["partial_months"] == []
     assert m["cost_at_risk_by_signal"] == dict.fromkeys(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import metrics_json, run_cli, write_csv
+from tests.conftest import empty_database, metrics_json, run_cli, write_csv
 from tests.etl.conftest import INITIATIVES_HEADER
 
 
@@ -52,14 +52,16 @@ def test_worked_example_trend_covers_the_window(worked_example: Path, tmp_path: 
 
 
 def test_empty_database_still_answers(tmp_path: Path) -> None:
-    m = metrics_json(tmp_path / "new.duckdb")
+    db = empty_database(tmp_path / "new.duckdb")
+    before = db.stat()
+    m = metrics_json(db)
 
     assert m["as_of"] is None
     assert m["window"] is None
     assert (m["total_cost"], m["outcomes_at_scale"], m["outcomes_in_pilot"]) == (0, 0, 0)
     assert m["adoption_rate"] is None and m["roi"] is None and m["cost_per_insight"] is None
     assert m["adoption_trend"] == [] and m["initiatives"] == [] and m["decaying_models"] == []
-    assert not (tmp_path / "new.duckdb").exists()
+    assert (db.stat().st_mtime_ns, db.stat().st_size) == (before.st_mtime_ns, before.st_size)
 
 
 def test_worked_example_money_at_risk_v2(worked_example: Path, tmp_path: Path) -> None:
