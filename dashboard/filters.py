@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from etl.contracts import STAGE_ORDER
 from etl.contracts.entities import Dimension, Status
 from etl.metrics import Filters
-from etl.period import Period, PeriodError, month_text, resolve_period
+from etl.period import Period, PeriodError, PlausibleMonths, month_text, parse_month, resolve_period
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
@@ -156,14 +156,38 @@ def parse_search(search: str | None) -> ParsedFilters:
     return ParsedFilters(PageFilters.model_validate(data), tuple(notices))
 
 
-def check_window(filters: PageFilters, latest: dt.date | None) -> ParsedFilters:
-    """Drops a window start that falls after its end (which may depend on the data)."""
+def _plausible(filters: PageFilters, plausible: PlausibleMonths) -> ParsedFilters:
+    """Drops each month outside the months Scaleboard accepts (9999-12 is a typo)."""
+    notices: list[str] = []
+    update: dict[str, None] = {}
+    for name in ("as_of", "from_", "to"):
+        value = getattr(filters, name)
+        if value is None:
+            continue
+        try:
+            plausible.check(parse_month(value, name), name)
+        except PeriodError:
+            update[name] = None
+            shown = name.removesuffix("_")
+            notices.append(
+                f"Ignored {shown}={value}: Scaleboard accepts months from {plausible.describe()}."
+            )
+    return ParsedFilters(filters.model_copy(update=update), tuple(notices))
+
+
+def check_window(
+    filters: PageFilters, latest: dt.date | None, plausible: PlausibleMonths | None = None
+) -> ParsedFilters:
+    """Drops a month outside the plausible range, then a window start that falls after its
+    end (which may depend on the data)."""
+    checked = _plausible(filters, plausible) if plausible else ParsedFilters(filters)
+    filters = checked.filters
     try:
         resolve_period(filters.as_of, filters.from_, filters.to, latest)
     except PeriodError as exc:
         fixed = filters.model_copy(update={"from_": None})
-        return ParsedFilters(fixed, (f"Ignored from={filters.from_}: {exc}.",))
-    return ParsedFilters(filters)
+        return ParsedFilters(fixed, (*checked.notices, f"Ignored from={filters.from_}: {exc}."))
+    return checked
 
 
 def to_search(filters: PageFilters) -> str:

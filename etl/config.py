@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from etl.period import PlausibleMonths
+
 DEFAULT_DB = Path("data/scaleboard.duckdb")
 
 
@@ -27,6 +29,14 @@ class Settings(BaseSettings):
     stalled_after_days: int = Field(180, ge=0)
     decay_alert_pct: float = Field(5.0, ge=0)
     gate_min_score: float = Field(3.0, ge=0, le=5)
+    earliest_month: str = Field(
+        "1990-01",
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+        description="The first month a date in data or an option may fall in.",
+    )
+    years_ahead: int = Field(
+        10, ge=0, le=100, description="How many years after today the last accepted month is."
+    )
     min_reporting_share: Decimal = Field(
         Decimal("0.5"),
         ge=0,
@@ -50,6 +60,10 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+    def plausible_months(self) -> PlausibleMonths:
+        """The months accepted in data and options (`earliest_month`, `years_ahead`)."""
+        return PlausibleMonths.of(self.earliest_month, self.years_ahead)
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 import duckdb
 
 from etl.adapters import ADAPTERS, AdapterError, AdapterOptions, Conversion, Converted
+from etl.period import PlausibleMonths
 from etl.readers import RefusedFile, SourceFile
 from etl.validate import CheckPlan, check_sql
 from etl.writers import append_checked_events, apply_rows
@@ -32,6 +33,9 @@ class LoadTarget(Protocol):
 
     @property
     def reporting_currency(self) -> str: ...
+
+    @property
+    def plausible_months(self) -> PlausibleMonths: ...
 
     def record_rejects(
         self, checked: str, source: SourceFile, weight: str = "1"
@@ -72,7 +76,9 @@ def _load_output(
     """Checks and stores one entity's rows; returns the source records rejected. Usage
     events are appended as a Parquet file (and their months refreshed), never upserted."""
     con = loader.con
-    plan = CheckPlan(output.entity, output.table, loader.reporting_currency)
+    plan = CheckPlan(
+        output.entity, output.table, loader.reporting_currency, loader.plausible_months
+    )
     con.execute(check_sql(plan, checked, row_sql="_source_row"))
     entity_source = SourceFile(source.path, output.entity, source.format, source.sha256)
     _, rejected = loader.record_rejects(checked, entity_source, weight="_weight")

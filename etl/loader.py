@@ -16,6 +16,7 @@ from etl.contracts import ENTITIES, columns_of
 from etl.events import refresh_monthly_active
 from etl.load_adapted import load_adapted
 from etl.marts import build_marts
+from etl.period import PlausibleMonths
 from etl.readers import (
     RefusedFile,
     SourceFile,
@@ -103,7 +104,7 @@ class Loader:
         """Reads and checks the file into `checked_<index>`, recording its rejects."""
         raw, checked = f"raw_{index}", f"checked_{index}"
         read_raw(self.con, path, source.format, header, columns, raw)
-        plan = CheckPlan(source.entity, raw, self.reporting_currency)
+        plan = CheckPlan(source.entity, raw, self.reporting_currency, self.plausible_months)
         self.con.execute(check_sql(plan, checked))
         self.con.execute(f"drop table {raw}")
         result.rows_read, result.rows_rejected = self.record_rejects(checked, source)
@@ -119,7 +120,7 @@ class Loader:
     ) -> None:
         """Events go straight from the file to Parquet; only a file with rejects is read a
         second time, to number and record them."""
-        plan = CheckPlan(source.entity, "", self.reporting_currency)
+        plan = CheckPlan(source.entity, "", self.reporting_currency, self.plausible_months)
         checked = check_select(
             plan, f"({raw_select(source.format, header, columns)})", "cast(null as bigint)"
         )
@@ -140,6 +141,10 @@ class Loader:
     @property
     def reporting_currency(self) -> str:
         return self.settings.reporting_currency
+
+    @property
+    def plausible_months(self) -> PlausibleMonths:
+        return self.settings.plausible_months()
 
     def record_rejects(
         self, checked: str, source: SourceFile, weight: str = "1"

@@ -80,11 +80,16 @@ def canonical(values: tuple[str, ...], choices: tuple[str, ...], option: str) ->
 def reporting_months(con: duckdb.DuckDBPyConnection, settings: Settings) -> ReportingMonths:
     """The latest reported month (else the month of the latest stage entry, for a database
     without facts) and every later month with data, with its reporting counts."""
-    params = {"min_reporting_share": str(settings.min_reporting_share)}
+    plausible = settings.plausible_months()
+    params = {
+        "min_reporting_share": str(settings.min_reporting_share),
+        "first_month": plausible.first,
+        "last_month": plausible.last,
+    }
     months = dict_rows(run_sql(con, "metrics", "reporting_months", params))
     reported = [m["month"] for m in months if m["is_reported"]]
     if not reported:
-        row = run_sql(con, "metrics", "inventory_month").fetchone()
+        row = run_sql(con, "metrics", "inventory_month", params).fetchone()
         return ReportingMonths(row[0] if row else None, [])
     latest = reported[-1]
     partial = [
@@ -161,7 +166,11 @@ class MetricsRun:
         self.settings = settings
         self.months = reporting_months(con, settings)
         self.period = resolve_period(
-            filters.as_of, filters.from_, filters.to, self.months.latest_reported
+            filters.as_of,
+            filters.from_,
+            filters.to,
+            self.months.latest_reported,
+            settings.plausible_months(),
         )
         self.params = model_params(self.period, filters, settings)
         build_relations(con, self.params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Self
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -26,7 +27,7 @@ def add_months(month: dt.date, n: int) -> dt.date:
 
 
 def month_text(month: dt.date | None) -> str | None:
-    return month.strftime("%Y-%m") if month else None
+    return f"{month.year:04d}-{month.month:02d}" if month else None
 
 
 def last_day(month: dt.date) -> dt.date:
@@ -66,14 +67,56 @@ class Period:
         )
 
 
+@dataclass(frozen=True)
+class PlausibleMonths:
+    """The months Scaleboard accepts, in data and in options: from `earliest_month` to the
+    month `years_ahead` years after today (settings). A month outside is a typo (9999-12,
+    0001-01), and would break the calendar arithmetic of every figure."""
+
+    first: dt.date
+    last: dt.date
+
+    @classmethod
+    def of(cls, earliest_month: str, years_ahead: int, today: dt.date | None = None) -> Self:
+        now = today or dt.date.today()
+        first = parse_month(earliest_month, "SCALEBOARD_EARLIEST_MONTH")
+        return cls(first, dt.date(now.year + years_ahead, now.month, 1))
+
+    @property
+    def last_day(self) -> dt.date:
+        return last_day(self.last)
+
+    def describe(self) -> str:
+        return f"{month_text(self.first)} to {month_text(self.last)}"
+
+    def check(self, month: dt.date, option: str) -> dt.date:
+        if not self.first <= month <= self.last:
+            raise PeriodError(
+                f"{option} {month_text(month)} is outside the months Scaleboard accepts "
+                f"({self.describe()}: SCALEBOARD_EARLIEST_MONTH and SCALEBOARD_YEARS_AHEAD)"
+            )
+        return month
+
+
 def resolve_period(
-    as_of: str | None, from_: str | None, to: str | None, latest: dt.date | None
+    as_of: str | None,
+    from_: str | None,
+    to: str | None,
+    latest: dt.date | None,
+    plausible: PlausibleMonths | None = None,
 ) -> Period:
     """A = --as-of, else --to, else the latest month with data; W = the 12 months ending A,
-    or as --from/--to say."""
-    as_of_m = parse_month(as_of, "--as-of") if as_of else None
-    from_m = parse_month(from_, "--from") if from_ else None
-    to_m = parse_month(to, "--to") if to else None
+    or as --from/--to say. With `plausible`, a given month outside it is an error."""
+
+    def given(text: str | None, option: str) -> dt.date | None:
+        if not text:
+            return None
+        month = parse_month(text, option)
+        return plausible.check(month, option) if plausible else month
+
+    as_of_m = given(as_of, "--as-of")
+    from_m = given(from_, "--from")
+    to_m = given(to, "--to")
     a = as_of_m or to_m or latest
     if a is None:
         return Period(None, None, None)

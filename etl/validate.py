@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from etl.contracts import ENTITIES, Column, Kind, columns_of
 from etl.contracts.entities import Entity
+from etl.period import PlausibleMonths
 
 TRUE_WORDS = ("true", "t", "yes", "1")
 FALSE_WORDS = ("false", "f", "no", "0")
@@ -104,10 +105,35 @@ def _problem(pos: int, column: str, raw: str, when: str, reason_sql: str) -> Pro
     return Problem(pos, column, raw, when, reason_sql)
 
 
-def _column_problems(pos: int, column: Column, raw: str, parsed: str) -> list[Problem]:
+DATED = (Kind.MONTH, Kind.DATE, Kind.TIMESTAMP)
+
+
+def _range_problem(
+    pos: int, column: Column, raw: str, parsed: str, months: PlausibleMonths
+) -> Problem:
+    """A month, date or time outside the plausible months: a typo such as 9999-12 or
+    0000-01, which would load, then break the calendar arithmetic of every figure."""
+    day = f"cast({parsed} as date)" if column.kind == Kind.TIMESTAMP else parsed
+    first, last = (
+        quote_literal(months.first.isoformat()),
+        quote_literal(months.last_day.isoformat()),
+    )
+    when = f"{day} not between cast({first} as date) and cast({last} as date)"
+    reason = (
+        f"{quote_literal(column.name)} || ' ' || {raw} || ' is outside the plausible months "
+        f"{months.describe()} (settings SCALEBOARD_EARLIEST_MONTH, SCALEBOARD_YEARS_AHEAD)'"
+    )
+    return _problem(pos, column.name, raw, when, reason)
+
+
+def _column_problems(
+    pos: int, column: Column, raw: str, parsed: str, months: PlausibleMonths
+) -> list[Problem]:
     name = quote_literal(column.name)
     shown = f"coalesce({raw}, '')"
     problems = []
+    if column.kind in DATED:
+        problems.append(_range_problem(pos, column, raw, parsed, months))
     if column.required:
         problems.append(
             _problem(pos, column.name, raw, f"{raw} is null", f"{name} || ' is required but blank'")
@@ -128,11 +154,14 @@ def _column_problems(pos: int, column: Column, raw: str, parsed: str) -> list[Pr
 @dataclass(frozen=True)
 class CheckPlan:
     """What the check query needs to know: the entity, the table of its raw text columns
-    (`_raw_<column>`, see `etl.readers.read_raw`) and the reporting currency."""
+    (`_raw_<column>`, see `etl.readers.read_raw`), the reporting currency and the
+    plausible months."""
 
     entity: str
     raw_table: str
     reporting_currency: str
+    months: PlausibleMonths
+    """The months a month, date or timestamp may fall in (else the row is rejected)."""
 
 
 def _default_sql(column: Column, plan: CheckPlan) -> str | None:
@@ -235,7 +264,9 @@ def check_select(plan: CheckPlan, source: str, row_sql: str = "rowid + 1") -> st
     positions = {c.name: i for i, c in enumerate(columns)}
     typed = ", ".join(f"{value_expr(plan, c)} as {c.name}" for c in columns)
     per_column = [
-        p for c in columns for p in _column_problems(positions[c.name], c, f"_raw_{c.name}", c.name)
+        p
+        for c in columns
+        for p in _column_problems(positions[c.name], c, f"_raw_{c.name}", c.name, plan.months)
     ]
     references = _reference_checks(model, plan, positions)
     problems = [

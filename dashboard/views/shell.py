@@ -26,7 +26,8 @@ def freshness(reader: Reader) -> dict[str, Any]:
 def page_filters(reader: Reader, search: str | None) -> ParsedFilters:
     """The valid filters of a query string, with a notice for every value dropped."""
     parsed = parse_search(search)
-    checked = check_window(parsed.filters, reader.reporting().latest_reported)
+    plausible = reader.settings.plausible_months()
+    checked = check_window(parsed.filters, reader.reporting().latest_reported, plausible)
     return ParsedFilters(checked.filters, parsed.notices + checked.notices)
 
 

@@ -11,7 +11,9 @@ from dash import Dash
 from dash._utils import split_callback_id
 
 from dashboard.app import create_app
+from dashboard.db import Reader
 from etl.config import Settings
+from tests.dashboard.layout_tools import text
 
 SEARCHES = ("", "?business_unit=Finance&stage=Operationalization", "?stage=Nope&from=2030-01&x=1")
 VALUES: dict[str, Any] = {
@@ -122,3 +124,21 @@ def test_an_unreadable_database_shows_a_message_not_a_trace(tmp_path: Path) -> N
     response = client.post("/_dash-update-component", json=_payload(key, app.callback_map[key], ""))
     assert response.status_code == 200
     assert "The data cannot be read" in json.dumps(json.loads(response.data)["sideUpdate"])
+
+
+@pytest.mark.parametrize("search", ["?as_of=9999-12", "?as_of=0001-01", "?from=0001-01"])
+def test_an_implausible_month_in_the_url_is_a_notice_on_every_page(
+    reader: Reader, search: str
+) -> None:
+    """The URLs of the report: each page answers with its default view and a notice."""
+    from dashboard.views import data, initiative, portfolio, roadmap
+    from dashboard.views.shell import controls_from_url
+
+    name, value = search.removeprefix("?").split("=")
+    notice = text(controls_from_url(reader, search)["notice"])
+    assert f"Ignored {name}={value}: Scaleboard accepts months from 1990-01 to" in notice
+    default = portfolio.portfolio(reader, "")["window"]
+    assert portfolio.portfolio(reader, search)["window"] == default
+    assert roadmap.roadmap(reader, search)["window"] == default
+    assert data.data(reader, search)["window"] == default
+    assert initiative.initiative(reader, "a", search)["kpis"]

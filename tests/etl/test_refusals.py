@@ -173,3 +173,35 @@ def test_a_read_command_on_a_missing_database_says_so_and_creates_nothing(
     )
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "NO").exists()
+
+
+@pytest.mark.parametrize(
+    "option", [("--as-of", "9999-12"), ("--as-of", "0001-01"), ("--from", "0001-01")]
+)
+def test_an_implausible_month_option_is_a_clear_error(
+    tmp_path: Path, option: tuple[str, str]
+) -> None:
+    db = tmp_path / "db.duckdb"
+    assert run_cli("load", "--db", db, write_worked_example(tmp_path / "in")).returncode == 0
+
+    result = run_cli("metrics", "--db", db, *option)
+
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{option[0]} {option[1]} is outside the months Scaleboard accepts" in result.stderr
+
+
+def test_an_implausible_month_already_stored_moves_no_figure(tmp_path: Path) -> None:
+    """A database loaded before months were checked may hold 9999-12: it never becomes the
+    as-of month, and no figure breaks on it."""
+    db = tmp_path / "db.duckdb"
+    assert run_cli("load", "--db", db, write_worked_example(tmp_path / "in")).returncode == 0
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "insert into mart_reporting_months values (date '9999-12-01', 2), "
+            "(date '0001-01-01', 2)"
+        )
+
+    result = run_cli("metrics", "--db", db, "--json")
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["as_of"] == "2026-03"

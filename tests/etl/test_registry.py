@@ -53,6 +53,8 @@ def _columns(sample_db: Path) -> dict[str, set[str]]:
         params = model_params(period, Filters(), settings) | {
             "min_reporting_share": "0.5",
             "signalled_only": False,
+            "first_month": settings.plausible_months().first,
+            "last_month": settings.plausible_months().last,
         }
         build_relations(con, params)
         out = {}

@@ -136,6 +136,47 @@ CASES = [
         "yesterday",
         "not an ISO 8601 timestamp",
     ),
+    # months, dates and times outside the plausible months (1990-01 to ten years ahead)
+    (
+        "month_far_ahead",
+        "adoption.csv",
+        ("initiative_id", "month", "active_users", "eligible_users"),
+        ("a", "9999-12", "1", "2"),
+        ("a", "2026-02", "1", "2"),
+        "month",
+        "9999-12",
+        "is outside the plausible months 1990-01 to",
+    ),
+    (
+        "month_zero",
+        "costs.csv",
+        ("initiative_id", "month", "category", "amount"),
+        ("a", "0000-01", "data", "5"),
+        ("a", "2026-02", "data", "5"),
+        "month",
+        "0000-01",
+        "is outside the plausible months",
+    ),
+    (
+        "date_before_1990",
+        "readiness.csv",
+        ("initiative_id", "dimension", "score", "assessed_on"),
+        ("a", "data", "3", "1905-07-13"),
+        ("a", "mlops", "3", "2026-01-01"),
+        "assessed_on",
+        "1905-07-13",
+        "is outside the plausible months",
+    ),
+    (
+        "time_far_ahead",
+        "usage_events.csv",
+        ("initiative_id", "user_id", "event_time"),
+        ("a", "u1", "9999-12-31T23:00:00Z"),
+        ("a", "u1", "2026-03-01 10:00"),
+        "event_time",
+        "9999-12-31T23:00:00Z",
+        "is outside the plausible months",
+    ),
 ]
 
 

@@ -9,6 +9,8 @@ with compared as (
             order by month rows between 3 preceding and 1 preceding
         ) as recent_max_initiatives
     from mart_reporting_months
+    -- months outside the plausible range (loaded before it was checked) never count
+    where month between $first_month::date and $last_month::date
 ),
 
 final as (
