@@ -42,11 +42,21 @@ def _words(words: tuple[str, ...]) -> str:
     return ", ".join(quote_literal(w) for w in words)
 
 
+NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
+"""A decimal literal: digits, an optional fraction and exponent; no separators."""
+
 GUARDED: dict[Kind, tuple[str, str]] = {
     Kind.INT: (r"[+-]?[0-9]+", "try_cast({raw} as bigint)"),
     Kind.DATE: (r"\d{4}-\d{2}-\d{2}", "try_cast({raw} as date)"),
     Kind.MONTH: (r"\d{4}-\d{2}", "try_cast({raw} || '-01' as date)"),
     Kind.CURRENCY: (r"[A-Za-z]{3}", "upper({raw})"),
+    # DuckDB's number casts take digit separators (1_000 would read 1000): plain digits only
+    Kind.DECIMAL: (NUMBER, "try_cast({raw} as decimal(38, 12))"),
+    # + 0.0 turns -0 into 0 (IEEE: -0 + 0 = +0); isfinite drops inf and nan
+    Kind.FLOAT: (
+        NUMBER,
+        "case when isfinite(try_cast({raw} as double)) then try_cast({raw} as double) + 0.0 end",
+    ),
 }
 """Kinds whose text must match a pattern before it is cast (DuckDB's casts are lenient)."""
 
@@ -58,10 +68,8 @@ def parse_expr(column: Column, raw: str) -> str:
         pattern, cast = GUARDED[kind]
         matches = f"regexp_full_match({raw}, {quote_literal(pattern)})"
         return f"case when {matches} then {cast.format(raw=raw)} end"
-    if kind in (Kind.DECIMAL, Kind.TIMESTAMP):  # DuckDB's own parsers are strict enough here
+    if kind == Kind.TIMESTAMP:  # DuckDB's own parser is strict enough here
         return f"try_cast({raw} as {column.sql_type})"
-    if kind == Kind.FLOAT:
-        return f"case when isfinite(try_cast({raw} as double)) then try_cast({raw} as double) end"
     if kind == Kind.BOOL:
         return (
             f"case when lower({raw}) in ({_words(TRUE_WORDS)}) then true "

@@ -136,6 +136,26 @@ CASES = [
         "yesterday",
         "not an ISO 8601 timestamp",
     ),
+    (
+        "amount_with_separator",
+        "costs.csv",
+        ("initiative_id", "month", "category", "amount"),
+        ("a", "2026-02", "data", "1_000"),
+        ("a", "2026-02", "people", "1000"),
+        "amount",
+        "1_000",
+        "is not a decimal number",
+    ),
+    (
+        "value_with_separator",
+        "model_metrics.csv",
+        ("initiative_id", "model", "metric", "measured_on", "value"),
+        ("a", "m", "acc", "2026-01-01", "0_9"),
+        ("a", "m", "acc", "2026-02-01", "9e-1"),
+        "value",
+        "0_9",
+        "is not a finite number",
+    ),
     # months, dates and times outside the plausible months (1990-01 to ten years ahead)
     (
         "month_far_ahead",
@@ -268,3 +288,15 @@ def test_rejects_command_lists_latest_load(tmp_path: Path) -> None:
 
     assert listed["load_id"] == 2
     assert [r["value"] for r in listed["rejects"]] == ["zz"]
+
+
+def test_minus_zero_is_stored_as_zero(tmp_path: Path) -> None:
+    folder = write_worked_example(tmp_path / "in")
+    db = tmp_path / "db.duckdb"
+    header = ("initiative_id", "model", "metric", "measured_on", "value", "baseline")
+    write_csv(folder / "model_metrics.csv", header, [("a", "m", "drift", "2026-01-01", "-0", "-0")])
+    assert run_cli("load", "--db", db, folder).returncode == 0
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute("select 1 / value, 1 / baseline from model_metrics").fetchone()
+    assert row == (float("inf"), float("inf"))  # +0, not -0 (1 / -0 is -inf)
