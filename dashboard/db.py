@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from etl.config import Settings
-from etl.metric_results import ProgramMetrics
+from etl.metric_results import ProgramMetrics, SelectionMetrics
 from etl.metrics import MetricsRun, ReportingMonths, reporting_months
 from etl.storage import StorageError, check_readable, configure, open_reader
 
@@ -243,6 +243,19 @@ class Reader:
         filters (as a frame), from one run, cached. Shared between requests: read the
         frame, never change it."""
         return self._evaluation(filters, everyone=True)
+
+    def selection(self, filters: Any) -> SelectionMetrics:
+        """The period and S of page filters without their figures (from any cached run of
+        the same selection, else from the selection model alone), cached."""
+        selection = filters.to_metrics()
+        for key in ("initiatives", "signalled"):
+            hit, value = self._cache.get((self.snapshot.key, (key, selection)))
+            if hit:
+                return value[0]  # type: ignore[no-any-return]  # a ProgramMetrics is one
+        return self.cached(
+            ("selection", selection),
+            lambda: MetricsRun(self.con, selection, self.settings, figures=False).selection(),
+        )
 
     def signalled(self, filters: Any) -> pd.DataFrame:
         """The rows of `initiatives` that carry a signal (the alerts' initiatives)."""

@@ -83,13 +83,29 @@ class InitiativeMetrics(_Frozen):
     has_decaying_model: bool
 
 
-class ProgramMetrics(_Frozen):
-    """Every figure of the `metrics --json` object but the `initiatives` list: what a page
-    of program figures needs (the dashboard reads the per-initiative figures as a frame)."""
+class SelectionMetrics(_Frozen):
+    """The period and the set S of a `metrics --json` object, without the figures: what a
+    page that lists data of S needs."""
 
     as_of: str | None
     window: Window | None
     currency: str
+    initiative_ids: list[str] = Field(default_factory=list, exclude=True)
+    """S, sorted (not a JSON key: the `initiatives` list names them)."""
+
+    @property
+    def window_from(self) -> str | None:
+        return self.window.from_ if self.window else None
+
+    @property
+    def window_to(self) -> str | None:
+        return self.window.to if self.window else None
+
+
+class ProgramMetrics(SelectionMetrics):
+    """Every figure of the `metrics --json` object but the `initiatives` list: what a page
+    of program figures needs (the dashboard reads the per-initiative figures as a frame)."""
+
     adoption_rate: float | None
     outcomes_at_scale: float
     outcomes_in_pilot: float
@@ -106,8 +122,6 @@ class ProgramMetrics(_Frozen):
     stalled_pilots: list[str]
     no_executive_owner: list[str]
     decaying_models: list[DecayingModel]
-    initiative_ids: list[str] = Field(default_factory=list, exclude=True)
-    """S, sorted (not a JSON key: the `initiatives` list names them)."""
 
     def figure(self, name: str) -> Any:
         """A program figure by its registry name (`cost_at_risk_stalled_pilots` reads the
@@ -115,14 +129,6 @@ class ProgramMetrics(_Frozen):
         if name.startswith("cost_at_risk_"):
             return getattr(self.cost_at_risk_by_signal, name.removeprefix("cost_at_risk_"))
         return getattr(self, name)
-
-    @property
-    def window_from(self) -> str | None:
-        return self.window.from_ if self.window else None
-
-    @property
-    def window_to(self) -> str | None:
-        return self.window.to if self.window else None
 
 
 class MetricsResult(ProgramMetrics):

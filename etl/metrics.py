@@ -16,7 +16,7 @@ import duckdb
 from etl.config import Settings
 from etl.contracts import STAGE_ORDER
 from etl.contracts.entities import Dimension, Stage, Status
-from etl.metric_results import MetricsResult, ProgramMetrics
+from etl.metric_results import MetricsResult, ProgramMetrics, SelectionMetrics
 from etl.period import Period, PeriodError, month_text, resolve_period
 from etl.sql_files import dict_rows, run_sql
 
@@ -160,8 +160,14 @@ class MetricsRun:
     you need before starting another."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, filters: Filters, settings: Settings
+        self,
+        con: duckdb.DuckDBPyConnection,
+        filters: Filters,
+        settings: Settings,
+        *,
+        figures: bool = True,
     ) -> None:
+        """Builds the relations; with `figures` false only S (`selection()` alone then)."""
         self.con = con
         self.settings = settings
         self.months = reporting_months(con, settings)
@@ -173,7 +179,31 @@ class MetricsRun:
             settings.plausible_months(),
         )
         self.params = model_params(self.period, filters, settings)
-        build_relations(con, self.params)
+        if figures:
+            build_relations(con, self.params)
+        else:
+            run_sql(con, "metrics", "selected_initiatives", self.params)
+
+    def selection_fields(self) -> dict[str, Any]:
+        """The period, the reporting currency and S."""
+        period = self.period
+        currency = self.con.execute("select value from meta where name = 'reporting_currency'")
+        row = currency.fetchone()
+        ids = self.con.execute("select list(initiative_id order by initiative_id) from selected")
+        selected = (ids.fetchone() or [None])[0] or []
+        return {
+            "as_of": month_text(period.as_of),
+            "window": (
+                {"from": month_text(period.window_from), "to": month_text(period.window_to)}
+                if period.as_of
+                else None
+            ),
+            "currency": row[0] if row else self.settings.reporting_currency,
+            "initiative_ids": selected,
+        }
+
+    def selection(self) -> SelectionMetrics:
+        return SelectionMetrics.model_validate(self.selection_fields())
 
     def _trend(self) -> tuple[Any, list[dict[str, Any]]]:
         rows = self.con.execute(
@@ -188,22 +218,12 @@ class MetricsRun:
 
     def program_fields(self) -> dict[str, Any]:
         """Every top-level key of `metrics --json` but `initiatives`."""
-        con, period = self.con, self.period
+        con = self.con
         program = dict_rows(con.execute("from window_figures where initiative_id is null"))[0]
         adoption_rate, trend = self._trend()
         summary = dict_rows(run_sql(con, "metrics", "stage_summary", self.params))[0]
-        reporting = con.execute("select value from meta where name = 'reporting_currency'")
-        currency = reporting.fetchone()
-        ids = con.execute("select list(initiative_id order by initiative_id) from selected")
-        selected = (ids.fetchone() or [None])[0] or []
         return {
-            "as_of": month_text(period.as_of),
-            "window": (
-                {"from": month_text(period.window_from), "to": month_text(period.window_to)}
-                if period.as_of
-                else None
-            ),
-            "currency": currency[0] if currency else self.settings.reporting_currency,
+            **self.selection_fields(),
             "adoption_rate": _float(adoption_rate),
             "outcomes_at_scale": float(program["outcomes_at_scale"]),
             "outcomes_in_pilot": float(program["outcomes_in_pilot"]),
@@ -220,7 +240,6 @@ class MetricsRun:
             **_money_at_risk(con),
             **_signal_lists(con),
             "decaying_models": _decaying(con),
-            "initiative_ids": selected,
         }
 
     def program(self) -> ProgramMetrics:

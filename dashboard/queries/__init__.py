@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from etl.metric_results import ProgramMetrics
+from etl.metric_results import SelectionMetrics
 from etl.period import last_day, parse_month
 
 
@@ -30,7 +30,7 @@ class Selection:
     window_to: dt.date | None
 
     @classmethod
-    def from_metrics(cls, metrics: ProgramMetrics) -> Selection:
+    def from_metrics(cls, metrics: SelectionMetrics) -> Selection:
         as_of, start, end = metrics.as_of, metrics.window_from, metrics.window_to
         return cls(
             tuple(metrics.initiative_ids),

@@ -105,7 +105,7 @@ def rejects_title(shown: int, total: int) -> str:
 def data(reader: Reader, search: str | None) -> dict[str, Any]:
     """Every output of the data page for a query string, by name."""
     parsed = page_filters(reader, search)
-    metrics = reader.metrics(parsed.filters)
+    metrics = reader.selection(parsed.filters)  # S and the period: no figure is shown here
     sel = Selection.from_metrics(metrics)
     rejects = reader.fetch(q.rejects)
     return {

@@ -20,7 +20,7 @@ from dashboard.queries import portfolio as q
 from dashboard.views.shell import page_filters
 from etl.contracts import STAGE_ORDER
 from etl.formatting import format_money, format_percent
-from etl.metric_results import ProgramMetrics
+from etl.metric_results import ProgramMetrics, SelectionMetrics
 from etl.period import resolve_period
 
 
@@ -38,7 +38,7 @@ def previous_metrics(reader: Reader, filters: PageFilters | None) -> ProgramMetr
     return reader.metrics(filters) if filters is not None else None
 
 
-def empty_state(metrics: ProgramMetrics) -> list[Component]:
+def empty_state(metrics: SelectionMetrics) -> list[Component]:
     if metrics.as_of is None:
         return [
             notice(
@@ -51,7 +51,7 @@ def empty_state(metrics: ProgramMetrics) -> list[Component]:
     return []
 
 
-def window_label(metrics: ProgramMetrics) -> str:
+def window_label(metrics: SelectionMetrics) -> str:
     if not metrics.window:
         return "No data yet"
     period = f"window {metrics.window.from_} to {metrics.window.to}"

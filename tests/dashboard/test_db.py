@@ -176,3 +176,20 @@ def test_the_whole_initiatives_frame_serves_the_signalled_rows_too(db: Path) -> 
         assert reader.metrics(PageFilters()) is program  # one run, not two
         assert set(signalled["initiative_id"]) <= set(everyone["initiative_id"])
     data.close()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [PageFilters(), PageFilters(stages=("Experimentation",), as_of="2025-12")],
+    ids=["default", "stage-at-an-earlier-month"],
+)
+def test_the_selection_alone_is_the_selection_of_the_figures(
+    db: Path, filters: PageFilters
+) -> None:
+    data = Database(db, Settings())
+    with data.reader() as reader:
+        alone = reader.selection(filters)  # computed first: from the selection model only
+        program = reader.metrics(filters)
+    data.close()
+    fields = ("as_of", "window", "currency", "initiative_ids")
+    assert [getattr(alone, f) for f in fields] == [getattr(program, f) for f in fields]
