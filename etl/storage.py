@@ -41,9 +41,15 @@ def _sidecar(db: Path, suffix: str) -> Path:
 
 @dataclass(frozen=True)
 class Store:
-    """The files of one database, all named after `db` and kept beside it."""
+    """The files of one database, all named after `db` and kept beside it. A `db` that is
+    a symbolic link stands for its target: a release switch (`os.replace`) would otherwise
+    put a regular file in the link's place and split the data in two."""
 
     db: Path
+
+    def __post_init__(self) -> None:
+        if self.db.is_symlink():
+            object.__setattr__(self, "db", self.db.resolve())
 
     @property
     def next_path(self) -> Path:

@@ -141,3 +141,26 @@ def test_a_database_of_version_1_is_migrated_by_the_next_load(tmp_path: Path) ->
         columns = {r[0] for r in con.execute("describe mart_initiative_month").fetchall()}
     assert "mart_monthly_active" not in tables and len(active) == 1
     assert {"cost_rc", "outcome_value_rc"} <= columns and "cost_usd" not in columns
+
+
+def test_a_symlinked_db_loads_into_its_target(tmp_path: Path) -> None:
+    real = tmp_path / "real" / "db.duckdb"
+    real.parent.mkdir()
+    load(real, write_worked_example(tmp_path / "in"))
+    link = tmp_path / "elsewhere" / "link.duckdb"
+    link.parent.mkdir()
+    link.symlink_to(real)
+    more = tmp_path / "more" / "costs.csv"
+    more.parent.mkdir()
+    more.write_text("initiative_id,month,category,amount\nb,2026-03,data,5\n")
+
+    assert run_cli("load", "--db", link, more).returncode == 0
+
+    assert link.is_symlink() and link.resolve() == real  # still the link, not a copy
+    assert metrics(real)["total_cost"] == pytest.approx(150_005)
+    assert sorted(p.name for p in link.parent.iterdir()) == [
+        "link.duckdb"
+    ]  # files beside the target
+    assert (real.parent / "db.duckdb.audit.jsonl").exists()
+    assert run_cli("rollback", "--db", link).returncode == 0
+    assert metrics(real)["total_cost"] == pytest.approx(150_000)
