@@ -63,11 +63,6 @@ def format_relative(ratio: float) -> str:
     return ("±0.0" if text in ("+0.0", "-0.0") else text) + "%"
 
 
-def format_value(value: float | None, unit: str, currency: str) -> str:
-    """One KPI value in its unit (`percent` or `money`)."""
-    return format_percent(value) if unit == "percent" else format_money(value, currency)
-
-
 def format_count(value: float | None) -> str:
     if value is None or math.isnan(value):
         return EM_DASH

@@ -139,6 +139,3 @@ class MetricsResult(ProgramMetrics):
     def to_json(self) -> dict[str, Any]:
         """The `metrics --json` object (`window` as {"from", "to"})."""
         return self.model_dump(mode="json", by_alias=True)
-
-    def initiative(self, initiative_id: str) -> InitiativeMetrics | None:
-        return next((i for i in self.initiatives if i.initiative_id == initiative_id), None)

@@ -10,8 +10,8 @@ import pandas as pd
 
 from dashboard.queries import Selection, frame, sql_text
 from etl.contracts import STAGE_ORDER
-from etl.formatting import format_money
 from etl.metric_results import ProgramMetrics
+from etl.registry import metric
 
 
 def value_vs_cost(con: duckdb.DuckDBPyConnection, sel: Selection) -> pd.DataFrame:
@@ -96,7 +96,9 @@ def alerts(metrics: ProgramMetrics, initiatives: pd.DataFrame) -> pd.DataFrame:
             at_risk["projected_value_at_scale"],
             strict=True,
         ):
-            detail = f"{format_money(cost_rc, currency)} cost vs {format_money(value_rc, currency)}"
+            cost = metric("projected_cost_at_scale").format(cost_rc, currency)
+            value = metric("projected_value_at_scale").format(value_rc, currency)
+            detail = f"{cost} cost vs {value}"
             add("Business case at risk", str(i), f"{detail} value a month")
     df = pd.DataFrame(rows, columns=ALERT_COLUMNS)
     order = {kind: n for n, kind in enumerate(dict.fromkeys(df["kind"]))}

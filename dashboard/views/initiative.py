@@ -108,7 +108,7 @@ def gate_text(entry: InitiativeMetrics | None) -> tuple[str, str]:
 
 
 def _causes(causes: list[str]) -> str:
-    return ", ".join(cause_label(c) for c in causes)
+    return metric("gate_blockers").format(causes)
 
 
 def signal_badges(entry: InitiativeMetrics | None) -> html.Div:

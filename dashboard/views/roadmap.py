@@ -21,7 +21,7 @@ from dashboard.queries import Selection
 from dashboard.queries import roadmap as q
 from dashboard.views.portfolio import empty_state, window_label
 from dashboard.views.shell import page_filters
-from etl.registry import CAUSE_LABELS, cause_label, label
+from etl.registry import CAUSE_LABELS, cause_label, label, metric
 
 TIMELINE_LIMIT = 30
 """Initiatives on the timeline at most (those of highest strategic impact)."""
@@ -62,10 +62,6 @@ def _ready(value: object) -> str:
     return "n/a (not at a gate)" if not _known(value) else "ready" if value else "blocked"
 
 
-def _causes(causes: Any) -> str:
-    return ", ".join(cause_label(c) for c in causes)
-
-
 TABLE_FIELDS = [column["field"] for column in table_columns("USD", "")]
 """The fields the table shows: rows carry nothing else (thousands of rows travel per view)."""
 
@@ -75,8 +71,8 @@ def table_rows(rows: pd.DataFrame) -> list[dict[str, Any]]:
     if rows.empty:
         return []
     shown = rows.assign(
-        gate_blockers=rows["gate_blockers"].map(lambda b: _causes(b) if len(b) else "none"),
-        not_assessed=rows["not_assessed"].map(lambda b: _causes(b) if len(b) else "none"),
+        gate_blockers=rows["gate_blockers"].map(lambda b: metric("gate_blockers").format(list(b))),
+        not_assessed=rows["not_assessed"].map(lambda b: metric("not_assessed").format(list(b))),
         ready_for_next_stage=rows["ready_for_next_stage"].map(_ready),
         business_case=rows["business_case_at_risk"].map(_case),
     )[TABLE_FIELDS]

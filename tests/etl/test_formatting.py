@@ -14,7 +14,6 @@ from etl.formatting import (
     format_percent,
     format_points,
     format_relative,
-    format_value,
 )
 
 
@@ -90,7 +89,5 @@ def test_changes_are_signed() -> None:
     assert format_relative(-0.0001) == "±0.0%"
 
 
-def test_a_value_follows_its_unit() -> None:
-    assert format_value(0.3048, "percent", "USD") == "30.5%"
-    assert format_value(3.75, "money", "EUR") == "€3.75"
+def test_a_count_has_thousands_separators() -> None:
     assert format_count(12345.0) == "12,345"

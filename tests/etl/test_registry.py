@@ -128,10 +128,15 @@ def test_every_initiative_figure_is_a_result_field() -> None:
         ("gate_blockers", ["business_case", "mlops"], "Business case, MLOps"),
         ("ready_for_next_stage", True, "yes"),
         ("days_in_stage", 1234, "1,234"),
+        ("adoption_rate", 0.3048, "30.5%"),  # a value follows its unit
     ],
 )
 def test_registry_formats_as_the_cards_do(name: str, value: object, shown: str) -> None:
     assert REGISTRY[name].format(value, "USD") == shown
+
+
+def test_money_takes_the_symbol_of_its_currency() -> None:
+    assert REGISTRY["cost_per_insight"].format(3.75, "EUR") == "€3.75"
 
 
 def test_json_has_exactly_the_metrics_md_keys_and_more(tmp_path: Path) -> None:
