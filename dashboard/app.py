@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
 from pathlib import Path
 from typing import Any
 
 from dash import Dash, Input, Output, ctx, html, no_update, set_props
 from flask import Response, request
+from werkzeug.exceptions import Forbidden
 
 from dashboard import pages
+from dashboard.auth.keys import session_key
+from dashboard.auth.policy import Denied
+from dashboard.auth.web import install_sign_in
 from dashboard.components import notice
 from dashboard.components.shell import NAV, shell
 from dashboard.db import Database
@@ -35,6 +40,8 @@ def on_callback_error(error: Exception) -> None:
     """The last net: a failed callback keeps the view and shows a message, never a trace."""
     log.error("callback failed", exc_info=error)
     message = "Something went wrong while updating the page; it shows the previous view."
+    if isinstance(error, Denied):  # a forged or stale write: refused as HTTP 403
+        raise Forbidden(str(error)) from error
     if isinstance(error, StorageError):
         message = f"The data cannot be read ({error}); the page shows the previous view."
     set_props("app-error", {"children": notice(message, color="danger", dismissable=True)})
@@ -117,7 +124,7 @@ def _install_http_status(app: Dash, data: Database) -> None:
     @app.server.after_request  # type: ignore[untyped-decorator]  # flask's decorator is typed loosely
     def set_status(response: Response) -> Response:
         path = request.path
-        internal = path.startswith(("/_dash", "/assets/", "/_reload", "/_favicon"))
+        internal = path.startswith(("/_dash", "/assets/", "/_reload", "/_favicon", "/login"))
         page = request.method == "GET" and response.mimetype == "text/html" and not internal
         with contextlib.suppress(StorageError):  # unreadable data: the page itself says so
             if page and response.status_code == 200 and not pages.is_known(path, data):
@@ -127,7 +134,8 @@ def _install_http_status(app: Dash, data: Database) -> None:
 
 def create_app(db_path: Path | str, settings: Settings | None = None) -> Dash:
     """The dashboard over the database file `db_path` (read-only; reopened after each load)."""
-    data = Database(Path(db_path), settings or get_settings())
+    settings = settings or get_settings()
+    data = Database(Path(db_path), settings)
     app = Dash(
         __name__,  # Flask's root path: this package's folder, whatever the install
         title="Scaleboard",
@@ -143,4 +151,6 @@ def create_app(db_path: Path | str, settings: Settings | None = None) -> Dash:
     _register_frame(app, data)
     pages.register_all(app, data)
     _install_http_status(app, data)
+    key = session_key(data.path, settings) if settings.sign_in else secrets.token_hex(32)
+    install_sign_in(app.server, data.edits, settings, key)
     return app

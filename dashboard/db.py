@@ -33,6 +33,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from dashboard.edits.store import EditsStore
 from etl.config import Settings
 from etl.metric_results import ProgramMetrics, SelectionMetrics
 from etl.metrics import MetricsRun, ReportingMonths, reporting_months
@@ -331,9 +332,18 @@ def file_id(path: Path) -> FileId | None:
 class Database:
     """The database file the dashboard shows; `reader()` per request."""
 
-    def __init__(self, path: Path, settings: Settings, cache_size: int = 128) -> None:
+    def __init__(
+        self,
+        path: Path,
+        settings: Settings,
+        cache_size: int = 128,
+        edits: EditsStore | None = None,
+    ) -> None:
         self.path = Path(path)
         self.settings = settings
+        self.edits = edits or EditsStore.for_database(self.path, settings)
+        """What people wrote about this database's initiatives (decisions, targets, notes):
+        a store of its own that loads never touch."""
         self.cache = LruCache(cache_size)
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()

@@ -6,6 +6,7 @@ is ever shared between processes.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,17 @@ class ServeOptions:
         shown = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
         shown = f"[{shown}]" if ":" in shown and not shown.startswith("[") else shown
         return f"http://{shown}:{self.port}/"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is a loopback address or `localhost` (not "all interfaces")."""
+    name = host.strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 class DashboardServer(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped

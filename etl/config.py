@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from etl.period import PlausibleMonths
@@ -54,6 +54,46 @@ class Settings(BaseSettings):
     lock_timeout_s: float = Field(600.0, ge=0, description="How long a load waits for another.")
     load_memory_limit: str = Field(
         "1GB", description="DuckDB's memory limit in a load; beyond it DuckDB spills to disk."
+    )
+    sign_in: bool = Field(
+        True,
+        description="Pages need a signed-in user; off (SCALEBOARD_SIGN_IN=off) serves them "
+        "read-only to anyone, on loopback only.",
+    )
+    edits_url: SecretStr | None = Field(
+        None,
+        description="SQLAlchemy URL of the edits store, e.g. postgresql+psycopg://user@host/db "
+        "for several app servers; default: a SQLite file beside the database.",
+    )
+    session_secret: SecretStr | None = Field(
+        None,
+        description="Key that signs session cookies; default: a random key kept in a file "
+        "beside the database (mode 0600).",
+    )
+    session_secret_file: Path | None = Field(
+        None, description="A file (mode 0600) holding the session key instead."
+    )
+    session_hours: float = Field(12.0, gt=0, le=24 * 30, description="A session's lifetime.")
+    login_max_failures: int = Field(
+        5, ge=1, description="Failed sign-ins per name or address before throttling (429)."
+    )
+    login_window_s: int = Field(900, ge=1, description="The window those failures count in.")
+    auth_proxy: bool = Field(
+        False, description="Trust an identity proxy's headers (oauth2-proxy, an OIDC ingress)."
+    )
+    auth_proxy_addresses: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of the proxy; headers from others are "
+        'ignored. JSON list, e.g. ["127.0.0.1", "10.0.0.0/24"].',
+    )
+    auth_proxy_user_header: str = "X-Forwarded-User"
+    auth_proxy_groups_header: str = "X-Forwarded-Groups"
+    auth_proxy_owner_header: str = Field(
+        "X-Forwarded-Owner-Name",
+        description="Header naming the program owner a proxy user is (default: the user).",
+    )
+    auth_proxy_roles_file: Path | None = Field(
+        None, description="TOML file mapping the proxy's groups to roles (docs/security.md)."
     )
 
     @field_validator("reporting_currency", mode="before")

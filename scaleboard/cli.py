@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
+from scaleboard.accounts import audit, users_app
+
 app = typer.Typer(
     name="scaleboard",
     help="Which AI initiatives scale beyond the pilot, what they cost, what they deliver.",
@@ -25,6 +27,8 @@ app = typer.Typer(
 )
 
 _state = {"debug": False}
+app.add_typer(users_app, name="users")
+app.command("audit")(audit)
 
 DbOption = Annotated[
     Path | None,
@@ -281,14 +285,20 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the dashboard (gunicorn; the data reloads after each `load`, no restart)."""
-    from dashboard.server import ServeOptions
+    from dashboard.server import ServeOptions, is_loopback
     from dashboard.server import serve as run_server
     from etl.config import get_settings
 
+    settings = get_settings()
+    if not settings.sign_in and not is_loopback(host):
+        raise fail(
+            f"SCALEBOARD_SIGN_IN=off serves every page to anyone who reaches it, so it listens "
+            f"on loopback only; use --host 127.0.0.1 or turn sign-in on (not {host!r})"
+        )
     options = ServeOptions(_db(db), host=host, port=port, workers=workers, threads=threads)
     mode = "development server" if dev else f"{workers} workers x {threads} threads"
     typer.echo(f"Scaleboard at {options.url} (db: {options.db}, {mode}); Ctrl+C stops it")
-    run_server(options, get_settings(), dev=dev)
+    run_server(options, settings, dev=dev)
 
 
 def main() -> None:

@@ -14,6 +14,9 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("SCALEBOARD_SIGN_IN", "off")
+"""The page and metric tests read as the acceptance checks do (sign-in off, loopback);
+the sign-in tests (tests/auth) turn it on for the servers they start."""
 SAMPLE = ROOT / "data" / "sample"
 
 

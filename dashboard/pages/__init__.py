@@ -12,6 +12,7 @@ from dash.development.base_component import Component
 from dashboard.db import Database
 from dashboard.pages import data, initiative, not_found, portfolio, roadmap
 from dashboard.queries.shell import initiative_exists
+from dashboard.views import decisions
 
 PAGES: dict[str, Any] = {page.PATH: page for page in (portfolio, roadmap, data)}
 """Pages by exact path; `/initiatives/<id>` is routed apart."""
@@ -59,7 +60,12 @@ def is_known(pathname: str, data: Database) -> bool:
 
 
 def validation_layouts() -> list[Component]:
-    return [*(page.layout() for page in PAGES.values()), initiative.layout(), not_found.layout()]
+    return [
+        *(page.layout() for page in PAGES.values()),
+        initiative.layout(),
+        *decisions.validation_parts(),
+        not_found.layout(),
+    ]
 
 
 def register_all(app: Dash, data: Database) -> None:

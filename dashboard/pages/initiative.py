@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, Input, Output, State, dcc, html
 
+from dashboard.auth.web import current_actor, current_address
 from dashboard.components import graph_card
 from dashboard.db import Database
+from dashboard.views import decisions as edits
 from dashboard.views.initiative import initiative
 
 PATH_PREFIX = "/initiatives/"
@@ -38,7 +40,39 @@ def layout(initiative_id: str = "") -> html.Div:
             html.Div(id="initiative-notice"),
             dbc.Row(id="initiative-kpis", className="g-2 mb-2"),
             dbc.Row([card(*spec) for spec in CARDS], className="g-2"),
+            dcc.Store(id="initiative-edits-version", data={"decisions": 0, "targets": 0}),
+            *(dcc.Store(id=f"initiative-{name}-saved", data=0) for name in SAVED),
+            dbc.Row(
+                [
+                    dbc.Col(edit_card("Decisions", "decision", "initiative-decisions"), lg=6),
+                    dbc.Col(
+                        [
+                            edit_card("Targets", "target", "initiative-targets"),
+                            html.Div(className="mb-2"),
+                            edit_card("Comments", "annotation", "initiative-annotations"),
+                        ],
+                        lg=6,
+                    ),
+                ],
+                className="g-2 mt-1",
+            ),
         ]
+    )
+
+
+SAVED = ("decision", "target", "annotation")
+"""The writes of the page; each has a `initiative-<name>-saved` counter and feedback."""
+
+
+def edit_card(title: str, name: str, body_id: str) -> dbc.Card:
+    """A card a callback fills per user, with the feedback of its write under it."""
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.Span(title, className="fw-semibold")),
+            dbc.CardBody(id=body_id),
+            dbc.CardFooter(html.Div(id=f"initiative-{name}-feedback"), className="py-1"),
+        ],
+        className="shadow-sm",
     )
 
 
@@ -65,3 +99,113 @@ def register(app: Dash, data: Database) -> None:
     def update_initiative(search: str | None, initiative_id: str) -> dict[str, Any]:
         with data.reader() as reader:
             return reader.view(initiative, initiative_id, search)
+
+    register_edits(app, data)
+
+
+def register_edits(app: Dash, data: Database) -> None:
+    """The decisions panel (per user, never cached) and its three writes. Each write is
+    authorized in `dashboard.edits` with the session's user; the callbacks only pass on."""
+
+    @app.callback(
+        output={
+            "decisions": Output("initiative-decisions", "children"),
+            "annotations": Output("initiative-annotations", "children"),
+            "targets": Output("initiative-targets", "children"),
+            "version": Output("initiative-edits-version", "data"),
+        },
+        inputs={
+            "initiative_id": Input("initiative-id", "data"),
+            "saved": [Input(f"initiative-{name}-saved", "data") for name in SAVED],
+        },
+    )
+    def show_edits(initiative_id: str, saved: list[int]) -> dict[str, Any]:
+        return edits.panel(data, current_actor(), initiative_id)
+
+    @app.callback(
+        output={
+            "feedback": Output("initiative-decision-feedback", "children"),
+            "saved": Output("initiative-decision-saved", "data"),
+        },
+        inputs={"clicks": Input("initiative-decision-submit", "n_clicks")},
+        state={
+            "initiative_id": State("initiative-id", "data"),
+            "choice": State("initiative-decision-choice", "value"),
+            "rationale": State("initiative-decision-rationale", "value"),
+            "override": State("initiative-decision-override", "value"),
+            "version": State("initiative-edits-version", "data"),
+            "saved": State("initiative-decision-saved", "data"),
+        },
+        prevent_initial_call=True,
+    )
+    def record_decision(
+        clicks: int | None,
+        initiative_id: str,
+        choice: str | None,
+        rationale: str | None,
+        override: str | None,
+        version: dict[str, int] | None,
+        saved: int | None,
+    ) -> dict[str, Any]:
+        seen = int((version or {}).get("decisions", 0))
+        message = edits.submit_decision(
+            data,
+            current_actor(),
+            current_address(),
+            initiative_id,
+            choice,
+            rationale,
+            override,
+            seen,
+        )
+        return {"feedback": message, "saved": (saved or 0) + 1}
+
+    @app.callback(
+        output={
+            "feedback": Output("initiative-annotation-feedback", "children"),
+            "saved": Output("initiative-annotation-saved", "data"),
+        },
+        inputs={"clicks": Input("initiative-annotation-submit", "n_clicks")},
+        state={
+            "initiative_id": State("initiative-id", "data"),
+            "body": State("initiative-annotation-body", "value"),
+            "saved": State("initiative-annotation-saved", "data"),
+        },
+        prevent_initial_call=True,
+    )
+    def add_annotation(
+        clicks: int | None, initiative_id: str, body: str | None, saved: int | None
+    ) -> dict[str, Any]:
+        message = edits.submit_annotation(
+            data, current_actor(), current_address(), initiative_id, body
+        )
+        return {"feedback": message, "saved": (saved or 0) + 1}
+
+    @app.callback(
+        output={
+            "feedback": Output("initiative-target-feedback", "children"),
+            "saved": Output("initiative-target-saved", "data"),
+        },
+        inputs={"clicks": Input("initiative-target-submit", "n_clicks")},
+        state={
+            "initiative_id": State("initiative-id", "data"),
+            "values": [
+                State(f"initiative-target-{tid}", "value") for _, tid, _, _ in edits.TARGET_INPUTS
+            ],
+            "version": State("initiative-edits-version", "data"),
+            "saved": State("initiative-target-saved", "data"),
+        },
+        prevent_initial_call=True,
+    )
+    def save_targets(
+        clicks: int | None,
+        initiative_id: str,
+        values: list[str | None],
+        version: dict[str, int] | None,
+        saved: int | None,
+    ) -> dict[str, Any]:
+        seen = int((version or {}).get("targets", 0))
+        message = edits.submit_targets(
+            data, current_actor(), current_address(), initiative_id, values, seen
+        )
+        return {"feedback": message, "saved": (saved or 0) + 1}

@@ -47,8 +47,9 @@ def wait_until_up(url: str, process: subprocess.Popen[str], timeout_s: float = 6
 
 
 @contextlib.contextmanager
-def serving(db: Path, *extra: str) -> Iterator[str]:
-    """`scaleboard serve --db db` on a free port; yields its base URL, stops it after."""
+def serving(db: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`scaleboard serve --db db` on a free port (with `env` added to the environment);
+    yields its base URL, stops it after."""
     port = free_port()
     log = db.with_name(db.name + ".serve.log").open("w", encoding="utf-8")  # read it on failure
     process = subprocess.Popen(
@@ -57,7 +58,7 @@ def serving(db: Path, *extra: str) -> Iterator[str]:
         stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -1,0 +1,379 @@
+"""The initiative page's decisions panel: the decision log with its evidence, annotations,
+targets, and (for who may write) the forms. Pure builders plus the submit functions the
+callbacks call; every write goes through `dashboard.edits`, which authorizes it."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+from dash.development.base_component import Component
+
+from dashboard.auth.policy import Actor, Permission
+from dashboard.db import Database, Reader
+from dashboard.edits import comments, decisions, targets
+from dashboard.edits.decisions import InitiativeFacts
+from dashboard.edits.guard import Conflict, Invalid
+from dashboard.filters import PageFilters
+from dashboard.queries import initiative as q
+from etl.formatting import EM_DASH
+from etl.registry import metric
+
+DECISION_LABELS = {"advance": "Advance", "hold": "Hold", "stop": "Stop"}
+DECISION_COLORS = {"advance": "success", "hold": "warning", "stop": "danger"}
+TARGET_INPUTS = (
+    ("adoption_rate", "adoption-rate", "Adoption rate, %", 100),
+    ("cost_per_insight", "cost-per-insight", "Cost per insight", 1),
+    ("roi", "roi", "ROI, %", 100),
+)
+"""(target, id after `initiative-target-`, label, factor from stored value to shown)"""
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def facts_of(reader: Reader, initiative_id: str) -> InitiativeFacts | None:
+    """The initiative as the server knows it now: its owner from the data, its figures at
+    the default as-of month (the latest reported), the release they come from."""
+    found = reader.fetch(q.profile, initiative_id)
+    if found.empty:
+        return None
+    profile = found.iloc[0]
+    program, frame = reader.initiatives(PageFilters())
+    match = frame[frame["initiative_id"] == initiative_id]
+    figures = {str(k): _plain(v) for k, v in match.iloc[0].items()} if not match.empty else {}
+    return InitiativeFacts(
+        initiative_id=initiative_id,
+        program_owner=_plain(profile["program_owner"]),
+        status=_plain(profile["status"]),
+        stage=figures.get("stage") or _plain(profile["stage"]),
+        load_id=reader.snapshot.load_id,
+        as_of=program.as_of,
+        figures=figures,
+    )
+
+
+def _evidence(evidence: dict[str, Any], currency: str) -> html.Ul:
+    shown = [
+        ("Stage", evidence.get("stage") or "no stage yet"),
+        ("Adoption", metric("adoption_rate").format(evidence.get("adoption_rate"))),
+        ("ROI", metric("roi").format(evidence.get("roi"))),
+        (
+            "Projected cost at scale",
+            metric("projected_cost_at_scale").format(
+                evidence.get("projected_cost_at_scale"), currency
+            ),
+        ),
+        (
+            "Projected value at scale",
+            metric("projected_value_at_scale").format(
+                evidence.get("projected_value_at_scale"), currency
+            ),
+        ),
+        ("Gate blockers", metric("gate_blockers").format(evidence.get("gate_blockers") or [])),
+    ]
+    release = f"load {evidence.get('load_id')}, as of {evidence.get('as_of') or EM_DASH}"
+    items = [html.Li([html.Span(f"{k}: "), html.Span(v)]) for k, v in shown]
+    items.append(html.Li(f"Data: {release}", className="text-muted"))
+    return html.Ul(items, className="small mb-0 decision-evidence")
+
+
+def decision_item(entry: dict[str, Any], current_stage: str | None, currency: str) -> Component:
+    """One decision of the log: what, who, when, why, the override, the evidence."""
+    kind = entry["decision"]
+    badges = [dbc.Badge(DECISION_LABELS[kind], color=DECISION_COLORS[kind], className="me-1")]
+    if decisions.is_pending(entry, current_stage):
+        badges.append(dbc.Badge("pending: not in the data yet", color="info", className="me-1"))
+    parts: list[Component] = [
+        html.Div([*badges, html.Small(f"{entry['decided_by']} · {entry['decided_at'][:16]} UTC")]),
+        html.P(entry["rationale"], className="mb-1 decision-rationale"),
+    ]
+    if entry.get("override_reason"):
+        parts.append(
+            html.P(
+                [html.Strong("Override of open gate blockers: "), entry["override_reason"]],
+                className="mb-1 text-danger decision-override",
+            )
+        )
+    parts.append(
+        html.Details(
+            [
+                html.Summary("Evidence at the time", className="small"),
+                _evidence(entry["evidence"], currency),
+            ]
+        )
+    )
+    return html.Li(
+        parts, className="list-group-item", id={"type": "decision", "index": entry["decision_id"]}
+    )
+
+
+def decision_log(log: list[dict[str, Any]], current_stage: str | None, currency: str) -> Component:
+    if not log:
+        return html.P("No decision recorded yet.", className="text-muted small mb-2")
+    return html.Ul(
+        [decision_item(e, current_stage, currency) for e in log],
+        className="list-group list-group-flush mb-2",
+        id="initiative-decision-log-list",
+    )
+
+
+def decision_form(facts: InitiativeFacts) -> Component:
+    """The stage-gate form; advancing past open blockers asks for an override reason."""
+    blockers = facts.gate_blockers
+    choices = [{"label": DECISION_LABELS[d], "value": d} for d in decisions.DECISIONS]
+    if facts.next_stage is None or facts.status != "active":
+        choices = [c for c in choices if c["value"] != "advance"]
+    override_help = (
+        f"Open gate blockers: {metric('gate_blockers').format(blockers)}. Advancing past them "
+        "needs an override reason, shown next to the decision from then on."
+        if blockers
+        else "No open gate blocker."
+    )
+    return html.Div(
+        [
+            dbc.Label("Stage-gate decision", html_for="initiative-decision-choice"),
+            dbc.RadioItems(id="initiative-decision-choice", options=choices, inline=True),
+            dbc.Label("Rationale", html_for="initiative-decision-rationale", className="mt-2"),
+            dbc.Textarea(id="initiative-decision-rationale", maxLength=5000, rows=2),
+            dbc.Label("Override reason", html_for="initiative-decision-override", className="mt-2"),
+            dbc.Textarea(id="initiative-decision-override", maxLength=5000, rows=2),
+            dbc.FormText(override_help),
+            html.Div(
+                dbc.Button("Record decision", id="initiative-decision-submit", color="primary"),
+                className="mt-2",
+            ),
+        ],
+        id="initiative-decision-form",
+    )
+
+
+def annotation_list(notes: list[dict[str, Any]]) -> Component:
+    if not notes:
+        return html.P("No comment yet.", className="text-muted small mb-2")
+    return html.Ul(
+        [
+            html.Li(
+                [
+                    html.Small(f"{n['author']} · {n['at'][:16]} UTC"),
+                    html.P(n["body"], className="mb-0"),
+                ],
+                className="list-group-item",
+            )
+            for n in notes
+        ],
+        className="list-group list-group-flush mb-2",
+        id="initiative-annotation-list",
+    )
+
+
+def annotation_form() -> Component:
+    return html.Div(
+        [
+            dbc.Label("Add a comment", html_for="initiative-annotation-body"),
+            dbc.Textarea(id="initiative-annotation-body", maxLength=5000, rows=2),
+            dbc.Button("Add comment", id="initiative-annotation-submit", className="mt-2"),
+        ],
+        id="initiative-annotation-form",
+    )
+
+
+def target_values(found: targets.Targets) -> dict[str, str]:
+    shown = {}
+    for name, _, _, factor in TARGET_INPUTS:
+        value = found.values.get(name)
+        shown[name] = "" if value is None else f"{(value * factor).normalize():f}"
+    return shown
+
+
+def targets_form(found: targets.Targets, editable: bool) -> Component:
+    values = target_values(found)
+    fields = [
+        dbc.Col(
+            [
+                dbc.Label(label, html_for=f"initiative-target-{tid}", className="small mb-0"),
+                dbc.Input(
+                    id=f"initiative-target-{tid}",
+                    value=values[name],
+                    type="text",
+                    inputMode="decimal",
+                    disabled=not editable,
+                ),
+            ],
+            md=4,
+        )
+        for name, tid, label, _ in TARGET_INPUTS
+    ]
+    parts: list[Component] = [dbc.Row(fields, className="g-2")]
+    if editable:
+        parts.append(dbc.Button("Save targets", id="initiative-target-submit", className="mt-2"))
+    if found.updated_by:
+        parts.append(
+            html.Small(
+                f"Set by {found.updated_by} · {(found.updated_at or '')[:16]} UTC",
+                className="text-muted d-block mt-1",
+            )
+        )
+    return html.Div(parts, id="initiative-targets-form")
+
+
+def panel(data: Database, actor: Actor, initiative_id: str) -> dict[str, Any]:
+    """The panel's parts for `actor`: the forms only for who may write this initiative."""
+    with data.reader() as reader:
+        facts = facts_of(reader, initiative_id)
+        currency = reader.settings.reporting_currency
+    if facts is None:
+        return {"decisions": [], "annotations": [], "targets": [], "version": 0}
+    editable = actor.may(Permission.EDIT_INITIATIVE, facts.program_owner)
+    log = decisions.decision_log(data.edits, initiative_id)
+    notes = comments.annotations_of(data.edits, initiative_id)
+    found = targets.targets_of(data.edits, initiative_id)
+    owner = facts.program_owner or "nobody"
+    who = (
+        [html.P(f"You may decide here as {actor.name}.", className="small text-muted")]
+        if editable
+        else [
+            html.P(
+                f"Decisions here are made by the program owner ({owner}) or an admin.",
+                className="small text-muted",
+                id="initiative-read-only",
+            )
+        ]
+    )
+    return {
+        "decisions": [
+            *who,
+            decision_log(log, facts.stage, currency),
+            *([decision_form(facts)] if editable else []),
+        ],
+        "annotations": [annotation_list(notes), *([annotation_form()] if editable else [])],
+        "targets": [targets_form(found, editable)],
+        "version": {
+            "decisions": decisions.decisions_version(data.edits, initiative_id),
+            "targets": found.version,
+        },
+    }
+
+
+def feedback(message: str, color: str) -> Component:
+    alert: Component = dbc.Alert(
+        message, color=color, className="py-1 px-2 mb-0 small", dismissable=True
+    )
+    return alert
+
+
+def _facts(data: Database, initiative_id: str) -> InitiativeFacts | None:
+    with data.reader() as reader:
+        return facts_of(reader, initiative_id)
+
+
+def _conflict_text(what: str, current: Any) -> str:
+    return (
+        f"Not saved: {what} changed since you opened the page. Now: {current}. "
+        "Reload to see it, then try again."
+    )
+
+
+def submit_decision(
+    data: Database,
+    actor: Actor,
+    address: str | None,
+    initiative_id: str,
+    choice: str | None,
+    rationale: str | None,
+    override: str | None,
+    seen_version: int,
+) -> Component:
+    """Records the decision (authorized and audited in `decisions.decide`); a refusal
+    propagates as `Denied`, bad input and conflicts come back as a message."""
+    facts = _facts(data, initiative_id)
+    if facts is None:
+        return feedback(f"There is no initiative {initiative_id!r} in the data.", "danger")
+    try:
+        saved = decisions.decide(
+            data.edits, actor, facts, choice or "", rationale, override, seen_version, address
+        )
+    except Invalid as exc:
+        return feedback(f"Not saved: {exc}.", "danger")
+    except Conflict as exc:
+        other = exc.current or {}
+        now = f"{other.get('decision')} by {other.get('decided_by')}: {other.get('rationale')}"
+        return feedback(_conflict_text("the decisions", now), "warning")
+    return feedback(f"Recorded: {DECISION_LABELS[saved['decision']].lower()}.", "success")
+
+
+def submit_annotation(
+    data: Database, actor: Actor, address: str | None, initiative_id: str, body: str | None
+) -> Component:
+    facts = _facts(data, initiative_id)
+    if facts is None:
+        return feedback(f"There is no initiative {initiative_id!r} in the data.", "danger")
+    try:
+        comments.annotate(data.edits, actor, initiative_id, facts.program_owner, body, address)
+    except Invalid as exc:
+        return feedback(f"Not saved: {exc}.", "danger")
+    return feedback("Comment added.", "success")
+
+
+def entered_targets(values: list[str | None]) -> dict[str, object]:
+    """The form's text per target, as stored (percent fields divided by 100)."""
+    entered: dict[str, object] = {}
+    for (name, _, label, factor), text in zip(TARGET_INPUTS, values, strict=True):
+        if text is None or not str(text).strip():
+            entered[name] = None
+            continue
+        try:
+            number = Decimal(str(text).strip().rstrip("%").replace(",", ""))
+        except InvalidOperation:
+            raise Invalid(f"{label}: {text!r} is not a number") from None
+        entered[name] = number / factor
+    return entered
+
+
+def submit_targets(
+    data: Database,
+    actor: Actor,
+    address: str | None,
+    initiative_id: str,
+    values: list[str | None],
+    seen_version: int,
+) -> Component:
+    facts = _facts(data, initiative_id)
+    if facts is None:
+        return feedback(f"There is no initiative {initiative_id!r} in the data.", "danger")
+    try:
+        targets.set_targets(
+            data.edits,
+            actor,
+            initiative_id,
+            facts.program_owner,
+            entered_targets(values),
+            seen_version,
+            address,
+        )
+    except Invalid as exc:
+        return feedback(f"Not saved: {exc}.", "danger")
+    except Conflict as exc:
+        return feedback(_conflict_text("the targets", exc.current), "warning")
+    return feedback("Targets saved.", "success")
+
+
+def validation_parts() -> list[Component]:
+    """Every form component, for the app's validation layout."""
+    facts = InitiativeFacts("x", None, "active", "Experimentation", 0, None)
+    return [
+        decision_form(facts),
+        annotation_form(),
+        targets_form(targets.Targets(None, {}, 0), True),
+    ]

@@ -1,0 +1,317 @@
+"""Sign-in, roles and writes through real HTTP: a `scaleboard serve` (gunicorn) with
+sign-in on over the sample, users of every role made with the CLI, forged callback POSTs.
+
+Every write is tried by every role as the browser would send it (`/_dash-update-component`
+with the callback's ids from `/_dash-dependencies`): the policy inside the write decides,
+and each refusal lands in `scaleboard audit`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import requests
+
+from dashboard.edits import audit
+from dashboard.edits.store import EditsStore
+from etl.config import Settings
+from tests.conftest import run_cli
+from tests.e2e.conftest import load_sample, serving
+
+pytestmark = pytest.mark.xdist_group("auth-http")
+PASSWORD = "a long enough password"
+ROLES = {
+    "erin": ("executive", None),
+    "maria": ("program_owner", "Maria Okafor"),
+    "lukas": ("program_owner", "Lukas Nguyen"),
+    "dana": ("data_team", None),
+    "ada": ("admin", None),
+}
+PAGES = ("/", "/roadmap", "/data", "/initiatives/{mine}")
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = load_sample(tmp_path_factory.mktemp("auth") / "sample.duckdb")
+    for name, (role, owner) in ROLES.items():
+        args = ["users", "add", name, "--role", role, "--password-stdin", "--db", path]
+        if owner:
+            args += ["--owner-name", owner]
+        result = run_cli_input(args, PASSWORD + "\n")
+        assert result.returncode == 0, result.stderr
+    return path
+
+
+def run_cli_input(args: list[Any], text: str) -> Any:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    return subprocess.run(
+        [sys.executable, "-m", "scaleboard", *map(str, args)],
+        input=text,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def ids(db: Path) -> dict[str, str]:
+    """An active initiative of Maria Okafor's, and one of someone else's."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        mine = con.execute(
+            "select initiative_id from initiatives where program_owner = 'Maria Okafor' "
+            "and status = 'active' and stage <> 'Enterprise Transformation' order by 1 limit 1"
+        ).fetchone()
+        other = con.execute(
+            "select initiative_id from initiatives where program_owner = 'Lukas Nguyen' order by 1"
+        ).fetchone()
+    assert mine and other
+    return {"mine": mine[0], "other": other[0]}
+
+
+@pytest.fixture(scope="module")
+def url(db: Path) -> Iterator[str]:
+    with serving(db, env={"SCALEBOARD_SIGN_IN": "on"}) as base:
+        yield base
+
+
+def signed_in(url: str, name: str) -> requests.Session:
+    session = requests.Session()
+    response = session.post(
+        url + "/login", data={"username": name, "password": PASSWORD}, allow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    return session
+
+
+def callback(
+    session: requests.Session, url: str, output_id: str, values: dict[str, Any]
+) -> requests.Response:
+    """POSTs the callback whose outputs include `output_id`, as Dash's renderer would, with
+    `values` by component id (the rest None)."""
+    deps = session.get(url + "/_dash-dependencies").json()
+    spec = next(
+        d
+        for d in deps
+        if f"..{output_id}." in d["output"] or d["output"].startswith(output_id + ".")
+    )
+    outputs = [
+        {"id": part.split(".")[0], "property": part.split(".")[1]}
+        for part in spec["output"].strip(".").split("...")
+    ]
+    body = {
+        "output": spec["output"],
+        "outputs": outputs,
+        "inputs": [{**i, "value": values.get(i["id"], 1)} for i in spec["inputs"]],
+        "state": [{**s, "value": values.get(s["id"])} for s in spec["state"]],
+        "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"],
+    }
+    return session.post(url + "/_dash-update-component", json=body, headers={"Origin": url})
+
+
+def decide(
+    session: requests.Session, url: str, initiative_id: str, rationale: str
+) -> requests.Response:
+    return callback(
+        session,
+        url,
+        "initiative-decision-feedback",
+        {
+            "initiative-id": initiative_id,
+            "initiative-decision-choice": "hold",
+            "initiative-decision-rationale": rationale,
+            "initiative-edits-version": {"decisions": -1},  # a stale version: never written
+        },
+    )
+
+
+def annotate(
+    session: requests.Session, url: str, initiative_id: str, body: str
+) -> requests.Response:
+    return callback(
+        session,
+        url,
+        "initiative-annotation-feedback",
+        {"initiative-id": initiative_id, "initiative-annotation-body": body},
+    )
+
+
+def audit_entries(db: Path) -> list[dict[str, Any]]:
+    """The audit trail as the server wrote it (the CLI's export is tested below)."""
+    store = EditsStore.for_database(db, Settings())
+    try:
+        return audit.entries(store)
+    finally:
+        store.dispose()
+
+
+def cli_audit(db: Path, *args: str) -> list[dict[str, Any]]:
+    result = run_cli("audit", "--db", db, "--json", *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["entries"]
+
+
+def test_without_a_session_nothing_is_served(url: str, ids: dict[str, str]) -> None:
+    for page in PAGES:
+        response = requests.get(url + page.format(**ids), allow_redirects=False, timeout=30)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    for internal in ("/_dash-layout", "/_dash-dependencies"):
+        assert requests.get(url + internal, timeout=30).status_code == 401
+    forged = requests.post(
+        url + "/_dash-update-component", json={}, headers={"Origin": url}, timeout=30
+    )
+    assert forged.status_code == 401
+    assert "Invoice" not in forged.text
+
+
+def test_a_failed_sign_in_returns_no_data_and_no_session(url: str) -> None:
+    response = requests.post(
+        url + "/login", data={"username": "maria", "password": "nope"}, timeout=30
+    )
+    assert response.status_code == 401
+    assert "scaleboard_session" not in response.headers.get("Set-Cookie", "")
+    assert "Wrong name or password" in response.text
+
+
+def test_the_session_cookie_is_httponly_and_samesite(url: str) -> None:
+    response = requests.post(
+        url + "/login",
+        data={"username": "erin", "password": PASSWORD},
+        allow_redirects=False,
+        timeout=30,
+    )
+    cookie = response.headers["Set-Cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("name", list(ROLES))
+def test_every_role_reads_every_page(url: str, ids: dict[str, str], name: str) -> None:
+    session = signed_in(url, name)
+    for page in PAGES:
+        response = session.get(url + page.format(**ids), timeout=30)
+        assert response.status_code == 200, page
+    assert session.get(url + "/_dash-layout", timeout=30).status_code == 200
+
+
+ALLOWED = {
+    ("maria", "mine"),
+    ("ada", "mine"),
+    ("ada", "other"),
+    ("lukas", "other"),
+}
+
+
+@pytest.mark.parametrize("name", list(ROLES))
+@pytest.mark.parametrize("whose", ["mine", "other"])
+def test_the_write_matrix(url: str, db: Path, ids: dict[str, str], name: str, whose: str) -> None:
+    session = signed_in(url, name)
+    initiative_id = ids[whose]
+    note = f"note by {name} on {whose}"
+    response = annotate(session, url, initiative_id, note)
+    entry = [e for e in audit_entries(db) if e["action"] == "annotation.add"][-1]
+    assert entry["user"] == name and entry["initiative_id"] == initiative_id
+    if (name, whose) in ALLOWED:
+        assert response.status_code == 200 and "Comment added" in response.text
+        assert entry["outcome"] == "ok" and entry["after"]["body"] == note
+    else:
+        assert response.status_code == 403
+        assert entry["outcome"] == "denied"
+    # a decision made on a stale version is refused as a conflict when allowed, else denied
+    response = decide(session, url, initiative_id, f"decided by {name}")
+    entry = [e for e in audit_entries(db) if e["action"] == "decision.record"][-1]
+    assert entry["user"] == name
+    expected = ("conflict", 200) if (name, whose) in ALLOWED else ("denied", 403)
+    assert (entry["outcome"], response.status_code) == expected
+
+
+def test_a_cross_site_post_is_refused_even_with_a_session(
+    url: str, db: Path, ids: dict[str, str]
+) -> None:
+    session = signed_in(url, "maria")
+    deps = session.get(url + "/_dash-dependencies", timeout=30)
+    assert deps.status_code == 200
+    forged = session.post(
+        url + "/_dash-update-component",
+        json={},
+        headers={"Origin": "http://evil.example"},
+        timeout=30,
+    )
+    assert forged.status_code == 403
+    assert audit_entries(db)[-1]["detail"].endswith("from origin http://evil.example")
+
+
+def test_a_recorded_decision_shows_in_the_decision_log(url: str, ids: dict[str, str]) -> None:
+    session = signed_in(url, "maria")
+    response = callback(
+        session,
+        url,
+        "initiative-decision-feedback",
+        {
+            "initiative-id": ids["mine"],
+            "initiative-decision-choice": "advance",
+            "initiative-decision-rationale": "<b>Ready</b> <a href='x'>now</a>",
+            "initiative-decision-override": "Sponsor confirmed",
+            "initiative-edits-version": {"decisions": 0},
+        },
+    )
+    assert response.status_code == 200
+    assert "Recorded" in response.text or "Not saved" in response.text
+    panel = callback(session, url, "initiative-decisions", {"initiative-id": ids["mine"]})
+    assert panel.status_code == 200
+    assert "\\u003cb\\u003eReady" in panel.text or "<b>Ready</b>" in json.dumps(panel.json())
+
+
+def test_sign_out_ends_the_session(url: str) -> None:
+    session = signed_in(url, "dana")
+    assert session.get(url + "/_dash-layout", timeout=30).status_code == 200
+    out = session.post(url + "/logout", headers={"Origin": url}, allow_redirects=False, timeout=30)
+    assert out.status_code == 303
+    assert session.get(url + "/_dash-layout", timeout=30).status_code == 401
+
+
+def test_disabling_an_account_ends_its_sessions(url: str, db: Path) -> None:
+    session = signed_in(url, "lukas")
+    assert run_cli("users", "disable", "lukas", "--db", db).returncode == 0
+    assert session.get(url + "/_dash-layout", timeout=30).status_code == 401
+    assert run_cli("users", "enable", "lukas", "--db", db).returncode == 0
+
+
+def test_the_audit_covers_sign_ins_edits_and_denials(db: Path) -> None:
+    entries = cli_audit(db)
+    assert all({"at", "user", "action", "before", "after"} <= set(e) for e in entries)
+    kinds = {(e["action"], e["outcome"]) for e in entries}
+    assert {("sign_in", "ok"), ("sign_in", "denied"), ("annotation.add", "ok")} <= kinds
+    assert ("annotation.add", "denied") in kinds and ("request", "denied") in kinds
+    assert cli_audit(db, "--initiative", "nope") == []
+    assert cli_audit(db, "--since", "2999-01-01") == []
+
+
+def test_repeated_failures_are_throttled(url: str) -> None:
+    """Last in the module: it throttles this address for the window."""
+    codes = [
+        requests.post(
+            url + "/login", data={"username": "ada", "password": f"wrong {n}"}, timeout=30
+        ).status_code
+        for n in range(7)
+    ]
+    assert codes[:4] == [401] * 4 and codes[-1] == 429
+    right = requests.post(
+        url + "/login", data={"username": "ada", "password": PASSWORD}, timeout=30
+    )
+    assert right.status_code == 429  # throttled before the password is even checked
+
+
+def test_sign_in_off_refuses_to_listen_beyond_loopback(db: Path) -> None:
+    result = run_cli("serve", "--db", db, "--host", "0.0.0.0", env={"SCALEBOARD_SIGN_IN": "off"})
+    assert result.returncode == 2
+    assert "loopback only" in result.stderr and "Traceback" not in result.stderr
