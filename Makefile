@@ -19,6 +19,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 run: setup
 	$(BIN)/scaleboard load --db $(DB) data/sample
+	$(BIN)/scaleboard users demo --db $(DB)
 	$(BIN)/scaleboard serve --db $(DB) --host $(HOST) --port $(PORT)
 
 browser:
