@@ -7,9 +7,10 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html
 
-from dashboard.components import graph_card, row
+from dashboard.components import graph_card, panel_card, row
 from dashboard.components.tables import grid
 from dashboard.db import Database
+from dashboard.views.decisions import roadmap_decisions
 from dashboard.views.roadmap import (
     blocker_search,
     clicked_initiative,
@@ -64,6 +65,7 @@ def layout() -> html.Div:
                 graph_card("Timeline", "roadmap-timeline", TIMELINE_HELP, 600), className="mb-2"
             ),
             table,
+            html.Div(panel_card("Stage-gate decisions", "roadmap-decisions"), className="mt-2"),
         ]
     )
 
@@ -86,6 +88,11 @@ def register(app: Dash, data: Database) -> None:
     def update_roadmap(search: str | None) -> dict[str, Any]:
         with data.reader() as reader:
             return reader.view(roadmap, search)
+
+    @app.callback(Output("roadmap-decisions", "children"), Input("app-location", "pathname"))
+    def show_decisions(pathname: str | None) -> Any:
+        """Read from the edits store on every visit (edits change between loads)."""
+        return roadmap_decisions(data)
 
     app.callback(
         Output("app-location", "search", allow_duplicate=True),

@@ -7,10 +7,11 @@ from __future__ import annotations
 import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard.auth.policy import Actor, Permission
@@ -377,3 +378,59 @@ def validation_parts() -> list[Component]:
         annotation_form(),
         targets_form(targets.Targets(None, {}, 0), True),
     ]
+
+
+def roadmap_decisions(data: Database) -> Component:
+    """The latest stage-gate decision of each initiative, pending advances first: what the
+    owners decided and the data does not show yet."""
+    latest = decisions.latest_decisions(data.edits)
+    if not latest:
+        return html.P("No stage-gate decision recorded yet.", className="text-muted small mb-0")
+    with data.reader() as reader:
+        _, frame = reader.initiatives(PageFilters())
+    known = frame.set_index("initiative_id")[["name", "stage"]].to_dict("index")
+    rows = []
+    for initiative_id, entry in latest.items():
+        now = known.get(initiative_id, {})
+        pending = decisions.is_pending(entry, now.get("stage"))
+        rows.append((not pending, entry["decided_at"], initiative_id, entry, now, pending))
+    rows.sort(key=lambda r: r[1], reverse=True)  # newest first,
+    rows.sort(key=lambda r: r[0])  # pending advances before the rest (a stable sort)
+    body = []
+    for _, _, initiative_id, entry, now, pending in rows[:50]:
+        state = [
+            dbc.Badge(DECISION_LABELS[entry["decision"]], color=DECISION_COLORS[entry["decision"]])
+        ]
+        if pending:
+            state.append(
+                dbc.Badge("pending", color="info", className="ms-1 roadmap-decision-pending")
+            )
+        body.append(
+            html.Tr(
+                [
+                    html.Td(
+                        dcc.Link(
+                            now.get("name") or initiative_id,
+                            href=f"/initiatives/{quote(initiative_id, safe='')}",
+                        )
+                    ),
+                    html.Td(state),
+                    html.Td(entry["stage_at_decision"] or EM_DASH),
+                    html.Td(entry["rationale"]),
+                    html.Td(entry.get("override_reason") or ""),
+                    html.Td(f"{entry['decided_by']} · {entry['decided_at'][:10]}"),
+                ]
+            )
+        )
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(h)
+                for h in ("Initiative", "Decision", "Stage then", "Rationale", "Override", "By")
+            ]
+        )
+    )
+    table: Component = dbc.Table(
+        [head, html.Tbody(body)], size="sm", hover=True, responsive=True, className="mb-0 small"
+    )
+    return table

@@ -250,7 +250,9 @@ def test_a_cross_site_post_is_refused_even_with_a_session(
     assert audit_entries(db)[-1]["detail"].endswith("from origin http://evil.example")
 
 
-def test_a_recorded_decision_shows_in_the_decision_log(url: str, ids: dict[str, str]) -> None:
+def test_a_recorded_decision_shows_in_the_log_and_as_pending_on_the_roadmap(
+    url: str, ids: dict[str, str]
+) -> None:
     session = signed_in(url, "maria")
     response = callback(
         session,
@@ -264,11 +266,19 @@ def test_a_recorded_decision_shows_in_the_decision_log(url: str, ids: dict[str, 
             "initiative-edits-version": {"decisions": 0},
         },
     )
-    assert response.status_code == 200
-    assert "Recorded" in response.text or "Not saved" in response.text
-    panel = callback(session, url, "initiative-decisions", {"initiative-id": ids["mine"]})
-    assert panel.status_code == 200
-    assert "\\u003cb\\u003eReady" in panel.text or "<b>Ready</b>" in json.dumps(panel.json())
+    assert response.status_code == 200 and "Recorded: advance" in response.text
+    panel = json.dumps(
+        callback(session, url, "initiative-decisions", {"initiative-id": ids["mine"]}).json()
+    )
+    assert "<b>Ready</b> <a href='x'>now</a>" in panel  # a text child: React renders it inertly
+    assert "pending: not in the data yet" in panel
+    roadmap = json.dumps(callback(session, url, "roadmap-decisions", {}).json())
+    assert "roadmap-decision-pending" in roadmap and "<b>Ready</b>" in roadmap
+    executive = signed_in(url, "erin")
+    seen = json.dumps(
+        callback(executive, url, "initiative-decisions", {"initiative-id": ids["mine"]}).json()
+    )
+    assert "<b>Ready</b>" in seen and "initiative-decision-submit" not in seen  # no form
 
 
 def test_sign_out_ends_the_session(url: str) -> None:
