@@ -6,7 +6,7 @@ DB ?= data/scaleboard.duckdb
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: setup run test test-fast lint format typecheck bench bench-etl bench-quick bench-real demo-real lock clean browser
+.PHONY: setup run test test-fast lint format typecheck bench bench-etl bench-quick bench-real demo-real lock clean browser postgres
 
 setup: $(VENV)/.installed
 
@@ -27,7 +27,13 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-test: setup browser
+# Debian keeps initdb and pg_ctl off PATH, in one folder per major version.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing Debian's postgresql for the edits store tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+test: setup browser postgres
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 test-fast: setup

@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: a contract-file writer and the `scaleboard` command."""
+"""Fixtures shared by every test: a contract-file writer, the `scaleboard` command and a
+throwaway PostgreSQL server (tests/postgres.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+pytest_plugins = ["tests.postgres"]
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("SCALEBOARD_SIGN_IN", "off")
