@@ -38,10 +38,11 @@ log = logging.getLogger(__name__)
 
 def on_callback_error(error: Exception) -> None:
     """The last net: a failed callback keeps the view and shows a message, never a trace."""
+    if isinstance(error, Denied):  # a forged or stale write: refused as HTTP 403
+        log.warning("write refused: %s", error)
+        raise Forbidden(str(error)) from error
     log.error("callback failed", exc_info=error)
     message = "Something went wrong while updating the page; it shows the previous view."
-    if isinstance(error, Denied):  # a forged or stale write: refused as HTTP 403
-        raise Forbidden(str(error)) from error
     if isinstance(error, StorageError):
         message = f"The data cannot be read ({error}); the page shows the previous view."
     set_props("app-error", {"children": notice(message, color="danger", dismissable=True)})

@@ -20,7 +20,7 @@ from dashboard.edits import audit
 from dashboard.edits.store import EditsStore
 from etl.config import Settings
 from tests.conftest import run_cli
-from tests.e2e.conftest import load_sample, serving
+from tests.e2e.conftest import load_sample, server_errors, serving
 
 pytestmark = pytest.mark.xdist_group("auth-http")
 PASSWORD = "a long enough password"
@@ -82,6 +82,7 @@ def ids(db: Path) -> dict[str, str]:
 def url(db: Path) -> Iterator[str]:
     with serving(db, env={"SCALEBOARD_SIGN_IN": "on"}) as base:
         yield base
+    assert server_errors(db) == []  # refusals are answers, not crashes
 
 
 def signed_in(url: str, name: str) -> requests.Session:
@@ -104,10 +105,11 @@ def callback(
         for d in deps
         if f"..{output_id}." in d["output"] or d["output"].startswith(output_id + ".")
     )
-    outputs = [
+    parts = [
         {"id": part.split(".")[0], "property": part.split(".")[1]}
         for part in spec["output"].strip(".").split("...")
     ]
+    outputs = parts if spec["output"].startswith("..") else parts[0]
     body = {
         "output": spec["output"],
         "outputs": outputs,
