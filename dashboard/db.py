@@ -15,17 +15,24 @@ own, through a descriptor it holds (`/proc/self/fd/N` on Linux), which pins the 
 
 Results are cached per (snapshot, query, arguments) in a small LRU, so a new load
 invalidates them. Cached values are shared between threads: treat them as read-only.
+
+When the current file cannot be opened (damaged, or of another version), the server keeps
+the snapshot it has (or, at its start, opens the newest release kept for rollback), and
+every reader carries an `Unreadable` (since when, why) that each page shows; the file is
+tried again when it changes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,7 +44,14 @@ from dashboard.edits.store import EditsStore
 from etl.config import Settings
 from etl.metric_results import ProgramMetrics, SelectionMetrics
 from etl.metrics import MetricsRun, ReportingMonths, reporting_months
-from etl.storage import StorageError, check_readable, configure, open_reader
+from etl.storage import (
+    StorageError,
+    check_readable,
+    configure,
+    damaged,
+    kept_releases,
+    open_reader,
+)
 
 T = TypeVar("T")
 FileId = tuple[int, int, int, int]
@@ -139,9 +153,12 @@ class Snapshot:
         try:
             st = os.fstat(fd)
             return cls(_attach(path, fd), (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size), fd)
-        except (StorageError, duckdb.Error) as exc:
+        except StorageError:
             os.close(fd)
-            raise StorageError(f"cannot read {path}: {exc}") from exc
+            raise
+        except duckdb.Error as exc:
+            os.close(fd)
+            raise damaged(path, exc) from None
 
     def enter(self) -> None:
         with self._lock:
@@ -176,12 +193,31 @@ class Snapshot:
         return cursor
 
 
-class Reader:
-    """What one request reads: one snapshot, one cursor, the shared cache."""
+@dataclass(frozen=True)
+class Unreadable:
+    """The current file cannot be opened: since when (UTC), why, and the file shown instead
+    (None: the snapshot opened before; a path: a release kept for rollback)."""
 
-    def __init__(self, snapshot: Snapshot, cache: LruCache, settings: Settings) -> None:
+    since: dt.datetime
+    reason: str
+    file_id: FileId | None
+    shown: Path | None = None
+
+
+class Reader:
+    """What one request reads: one snapshot, one cursor, the shared cache, and why the
+    newest file is not what it reads (None when it is)."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        cache: LruCache,
+        settings: Settings,
+        unreadable: Unreadable | None = None,
+    ) -> None:
         self.snapshot = snapshot
         self.settings = settings
+        self.unreadable = unreadable
         self._cache = cache
         self._cursor: duckdb.DuckDBPyConnection | None = None
 
@@ -267,7 +303,7 @@ class Reader:
         """Another reader of the same snapshot and cache, with a connection of its own: for
         work on another thread while this one reads."""
         self.snapshot.enter()
-        other = Reader(self.snapshot, self._cache, self.settings)
+        other = Reader(self.snapshot, self._cache, self.settings, self.unreadable)
         try:
             yield other
         finally:
@@ -346,21 +382,24 @@ class Database:
         a store of its own that loads never touch."""
         self.cache = LruCache(cache_size)
         self._snapshot: Snapshot | None = None
+        self.unreadable: Unreadable | None = None
         self._lock = threading.Lock()
 
-    def _current(self) -> Snapshot:
-        """The snapshot of the file as it is now (opened anew when it changed), entered."""
+    def _current(self) -> tuple[Snapshot, Unreadable | None]:
+        """The snapshot of the file as it is now (opened anew when it changed), entered, and
+        why it is not the current file's when it cannot be."""
         current = file_id(self.path)
         with self._lock:
             old = self._snapshot
-            if old is None or old.file_id != current:
+            known_bad = self.unreadable is not None and self.unreadable.file_id == current
+            if (old is None or old.file_id != current) and not (known_bad and old is not None):
                 try:
                     fresh = Snapshot.open(self.path)
                 except StorageError as exc:
-                    if old is None:
-                        raise
-                    log.warning("keeping the previous data: %s", exc)
+                    fresh = self._unreadable(exc, current, old)
                 else:
+                    self.unreadable = None
+                if fresh is not old:
                     self._snapshot = fresh
                     self.cache.clear()
                     if old is not None:
@@ -368,12 +407,29 @@ class Database:
             snapshot = self._snapshot
             assert snapshot is not None
             snapshot.enter()
-            return snapshot
+            return snapshot, self.unreadable
+
+    def _unreadable(
+        self, exc: StorageError, current: FileId | None, old: Snapshot | None
+    ) -> Snapshot:
+        """Records that the current file cannot be opened; returns what to show instead:
+        the snapshot so far, else the newest kept release that opens (else raises)."""
+        since = self.unreadable.since if self.unreadable else dt.datetime.now(dt.UTC)
+        log.warning("cannot open %s, showing the previous data: %s", self.path, exc)
+        if old is not None:
+            self.unreadable = Unreadable(since, str(exc), current)
+            return old
+        for release in reversed(kept_releases(self.path)):
+            with contextlib.suppress(StorageError):
+                fallback = Snapshot.open(release)
+                self.unreadable = Unreadable(since, str(exc), current, release)
+                return fallback
+        raise exc
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[Reader]:
-        snapshot = self._current()
-        reader = Reader(snapshot, self.cache, self.settings)
+        snapshot, unreadable = self._current()
+        reader = Reader(snapshot, self.cache, self.settings, unreadable)
         try:
             yield reader
         finally:

@@ -2,24 +2,28 @@
 
 Order of work: resolve every file (refusing early what names no entity), take the load lock,
 plan which files were loaded before (skipped), copy the current release, load each file
-(`etl.loader`), refresh the marts, record the audit, and switch the new release in. Any
-refusal discards the copy, so nothing at all changes.
+(`etl.loader`), refresh the marts, switch the new release in, and record the audit. Any
+refusal discards the copy, so nothing at all changes. A failure after the switch (the audit
+line cannot be written) is no refusal: the load is committed, and says so with a warning.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from etl import storage
+from etl import failpoints, scratch, storage
 from etl.adapters import AdapterOptions
 from etl.config import Settings
+from etl.files import duckdb_write_failure, os_write_failure
 from etl.loader import Loader
 from etl.pseudonyms import register_user_key
 from etl.readers import RefusedFile, SourceFile, expand, resolve, sha256_of
@@ -113,6 +117,7 @@ def load_files(
     With `adapter`, every file is an export of that format (`scaleboard sources`)."""
     store = storage.Store(db)
     result = LoadResult(status="refused", load_id=None, dry_run=dry_run)
+    scratch.sweep()
     try:
         if adapter:
             sources = [resolve_adapted(p, adapter) for p in paths]
@@ -123,10 +128,19 @@ def load_files(
         with storage.exclusive_lock(store, settings.lock_timeout_s):
             options = LoadOptions(force, encoding, command, progress, adapter_options)
             _load_locked(store, sources, settings, result, options)
+    except OSError as exc:  # a write of the load failed: the path, the cause, the free space
+        _refuse(store, result, os_write_failure(exc, store.next_path))
     except (RefusedFile, storage.StorageError) as exc:
-        result.status, result.error = "refused", str(exc)
-        storage.append_audit(store, load_id=result.load_id, event="refused", error=str(exc))
+        _refuse(store, result, str(exc))
     return result
+
+
+def _refuse(store: storage.Store, result: LoadResult, error: str) -> None:
+    result.status, result.error = "refused", error
+    try:
+        storage.append_audit(store, load_id=result.load_id, event="refused", error=error)
+    except storage.StorageError as exc:  # the refusal stands; the log says nothing of it
+        result.warnings.append(str(exc))
 
 
 def _load_locked(
@@ -136,7 +150,9 @@ def _load_locked(
     result: LoadResult,
     options: LoadOptions,
 ) -> None:
-    committed, loaded, upgrade = _current_state(store)
+    failpoints.reached("locked")
+    committed, loaded, upgrade, loads = _current_state(store)
+    result.warnings += storage.tidy_audit(store, loads)
     storage.remove_orphans(store, committed)
     load_id = result.load_id = storage.next_load_id(store, committed)
     skips = plan_skips(loaded, sources, options.force)
@@ -157,14 +173,25 @@ def _load_locked(
         storage.append_audit(store, load_id=load_id, event="skipped", command=options.command)
         return
     storage.append_audit(store, load_id=load_id, event="started", command=options.command)
+    failpoints.reached("started")
     _write_release(store, committed, todo, settings, result, options)
-    storage.append_audit(
-        store,
-        load_id=load_id,
-        event="dry_run" if result.dry_run else "committed",
-        status=result.status,
-        rows_loaded=result.rows_loaded,
-    )
+    if not result.dry_run:
+        failpoints.reached("switched")
+    try:
+        storage.append_audit(
+            store,
+            load_id=load_id,
+            event="dry_run" if result.dry_run else "committed",
+            status=result.status,
+            rows_loaded=result.rows_loaded,
+        )
+    except storage.StorageError as exc:  # after the switch: the load stands, say so
+        done = "checked" if result.dry_run else "committed"
+        result.warnings.append(
+            f"load {load_id} is {done}, but {exc}; the next load or rollback completes the "
+            "audit log from the database"
+        )
+    failpoints.reached("audited")
 
 
 def _write_release(
@@ -179,8 +206,9 @@ def _write_release(
     assert result.load_id is not None
     started = dt.datetime.now(dt.UTC)
     con = storage.open_next(store, settings.load_memory_limit)
+    failpoints.reached("copied")
     loader = Loader(con, store, result.load_id, settings, options.encoding, options.adapter_options)
-    switched = False
+    next_file: int | None = None
     try:
         loader.fix_reporting_currency()
         if any(_writes_events(source) for _, source in todo):
@@ -189,36 +217,56 @@ def _write_release(
             if options.progress:
                 options.progress(f"{source.path.name} ({source.entity})")
             result.files[index] = loader.load_file(source, index)
+            failpoints.reached("file_loaded")
         result.status = _status(result)
         loader.finish(result, options.command, started)
         con.close()
+        failpoints.reached("finished")
         if not result.dry_run:
-            storage.switch_in(store, committed, settings.releases_kept)
-            switched = True
+            next_file = os.stat(store.next_path).st_ino
+            storage.switch_in(store, committed, settings.releases_kept, result.load_id)
     except duckdb.Error as exc:
-        raise storage.StorageError(f"the load failed inside DuckDB: {exc}") from exc
+        written = duckdb_write_failure(exc)
+        raise storage.StorageError(written or f"the load failed inside DuckDB: {exc}") from None
     finally:
         with contextlib.suppress(duckdb.Error):
             con.close()
         loader.close()
-        if not switched:
-            store.next_path.unlink(missing_ok=True)
+        if not _switched(store, next_file):
+            storage.remove_next(store)
             shutil.rmtree(store.events_dir_of(result.load_id), ignore_errors=True)
             with contextlib.suppress(OSError):
                 store.events_dir.rmdir()  # only when empty: nothing else was ever stored
 
 
-def _current_state(store: storage.Store) -> tuple[int, dict[tuple[str, str], int], bool]:
-    """The committed load id of the current release, the files it has loaded, and whether
-    it needs an upgrade (a load writes a new release even when it skips every file)."""
+def _switched(store: storage.Store, next_file: int | None) -> bool:
+    """Whether the new release (the file whose inode is `next_file`) is the current one: a
+    failure after `os.replace` must not remove what the committed release names."""
+    try:
+        return next_file is not None and os.stat(store.db).st_ino == next_file
+    except FileNotFoundError:
+        return False
+
+
+State = tuple[int, dict[tuple[str, str], int], bool, dict[int, dict[str, Any]]]
+
+
+def _current_state(store: storage.Store) -> State:
+    """The committed load id of the current release, the files it has loaded, whether it
+    needs an upgrade (a load writes a new release even when it skips every file), and its
+    committed loads (to complete the audit log)."""
     if not store.db.exists():
-        return 0, {}, False
+        return 0, {}, False, {}
     with contextlib.closing(storage.open_current(store.db)) as con:
-        return (
-            storage.committed_load_id(con),
-            loaded_files(con),
-            storage.upgrade_needed(con, store.db),
-        )
+        try:
+            return (
+                storage.committed_load_id(con),
+                loaded_files(con),
+                storage.upgrade_needed(con, store.db),
+                storage.committed_loads(con),
+            )
+        except duckdb.Error as exc:  # tables of another shape: not one of ours
+            raise storage.damaged(store.db, exc) from None
 
 
 __all__ = ["FileResult", "LoadOptions", "LoadResult", "load_files"]

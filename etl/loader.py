@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import tempfile
 from pathlib import Path
 
 import duckdb
 
-from etl import storage
+from etl import scratch, storage
 from etl.adapters import AdapterOptions
 from etl.config import Settings
 from etl.contracts import ENTITIES, columns_of
@@ -68,7 +67,7 @@ class Loader:
         self.settings, self.encoding = settings, encoding
         self.adapter_options = adapter_options or AdapterOptions()
         self.touched_months: set[dt.date] = set()
-        self.scratch = Path(tempfile.mkdtemp(prefix="scaleboard-"))
+        self.scratch = scratch.make()
 
     def close(self) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)

@@ -28,6 +28,8 @@ class LoadResult:
     rows_skipped: int = 0
     error: str | None = None
     dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)
+    """About the load as a whole (an audit log repaired or not written), not one file."""
 
     @property
     def rows_read(self) -> int:
@@ -61,6 +63,8 @@ class LoadResult:
             "rows_unallocated": self.rows_unallocated,
             "files": [asdict(f) for f in self.files],
         }
+        if self.warnings:
+            summary["warnings"] = list(self.warnings)
         if self.error is not None:
             summary["error"] = self.error
         return summary

@@ -6,15 +6,16 @@ opens PATH gets the whole old state or the whole new one, and a connection opene
 the switch keeps reading the old file. Raw usage events are immutable Parquet partitions in
 `PATH.events/`, referenced by the release's `event_partitions` table, so they are never
 copied. Earlier releases stay in `PATH.releases/` for `rollback`. One load at a time holds
-`PATH.lock`; the other waits, then refuses. Every attempt is logged in `PATH.audit.jsonl`.
+`PATH.lock`; the other waits, then refuses. Every attempt is logged in `PATH.audit.jsonl`
+(`etl.audit_log`). Every file and folder a release names is fsynced before the switch.
+A file that DuckDB cannot open, or that is not Scaleboard's, is refused as damaged, naming
+the way back (`scaleboard rollback`, which restores the newest kept release).
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
-import json
 import os
 import re
 import secrets
@@ -27,7 +28,9 @@ from typing import Any
 
 import duckdb
 
+from etl import audit_log, failpoints
 from etl.ddl import SCHEMA_VERSION, create_schema, stored_version
+from etl.files import fsync_path, fsync_tree, os_write_failure
 from etl.marts import build_marts, built_models, models_fingerprint
 
 
@@ -86,9 +89,46 @@ def configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def kept_releases(db: Path) -> list[Path]:
+    """The releases kept for rollback, oldest first."""
+    folder = _sidecar(db, ".releases")
+    found = [p for p in folder.glob("*.duckdb") if p.stem.isdigit()] if folder.is_dir() else []
+    return sorted(found, key=lambda p: int(p.stem))
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def damaged(db: Path, exc: BaseException) -> StorageError:
+    """The refusal of a file that cannot be opened or read as a Scaleboard database."""
+    kept = kept_releases(db)
+    if kept:
+        fix = (
+            f"run `scaleboard rollback --db {db}` to switch back to the state after load "
+            f"{kept[-1].stem} (kept in {kept[-1].parent}), or restore {db} from a backup"
+        )
+    else:
+        fix = f"restore {db} from a backup, or move it away and load the files into a new --db"
+    return StorageError(
+        f"{db} is damaged or is not a Scaleboard database (DuckDB cannot read it as one: "
+        f"{_first_line(exc)}); {fix}"
+    )
+
+
+def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return configure(duckdb.connect(str(db), read_only=read_only))
+    except duckdb.Error as exc:
+        raise damaged(db, exc) from None
+
+
 def check_version(con: duckdb.DuckDBPyConnection, db: Path) -> int:
     """The schema version of an open database; refuses one this version cannot read."""
-    version = stored_version(con)
+    try:
+        version = stored_version(con)
+    except (duckdb.Error, ValueError) as exc:  # a `meta` table of another shape or app
+        raise damaged(db, exc) from None
     if version is None:
         raise StorageError(f"{db} is not a Scaleboard database; choose another --db path.")
     if version > SCHEMA_VERSION:
@@ -122,12 +162,12 @@ def open_reader(db: Path) -> duckdb.DuckDBPyConnection:
         create_schema(con)
         build_marts(con)
         return con
-    try:
-        con = configure(duckdb.connect(str(db), read_only=True))
-    except duckdb.Error as exc:
-        raise StorageError(f"cannot open {db}: {exc}") from exc
+    con = _connect(db, read_only=True)
     try:
         check_readable(con, db)
+    except duckdb.Error as exc:
+        con.close()
+        raise damaged(db, exc) from None
     except StorageError:
         con.close()
         raise
@@ -136,7 +176,7 @@ def open_reader(db: Path) -> duckdb.DuckDBPyConnection:
 
 def open_current(db: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to an existing release of any schema this version can upgrade."""
-    con = configure(duckdb.connect(str(db), read_only=True))
+    con = _connect(db, read_only=True)
     try:
         check_version(con, db)
     except StorageError:
@@ -146,18 +186,31 @@ def open_current(db: Path) -> duckdb.DuckDBPyConnection:
 
 
 def append_audit(store: Store, **record: Any) -> None:
-    """Appends one line to the audit log (committed loads are also in the `loads` table)."""
-    record = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **record}
-    store.db.parent.mkdir(parents=True, exist_ok=True)
-    with store.audit_log.open("a", encoding="utf-8") as log:
-        log.write(json.dumps(record, default=str) + "\n")
+    """Appends one line to the audit log (committed loads are also in the `loads` table);
+    a write that fails is a StorageError naming the cause (the log is left as it was)."""
+    try:
+        audit_log.append(store.audit_log, **record)
+    except OSError as exc:
+        message = os_write_failure(exc, store.audit_log)
+        raise StorageError(f"cannot record the load in the audit log: {message}") from None
 
 
 def read_audit(store: Store) -> list[dict[str, Any]]:
-    if not store.audit_log.exists():
-        return []
-    lines = store.audit_log.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+    return audit_log.read(store.audit_log)
+
+
+def committed_loads(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
+    """load id -> what the audit log's `committed` line records, of every load in a release."""
+    rows = con.execute(
+        "select load_id, status, rows_loaded, finished_at from loads order by load_id"
+    ).fetchall()
+    return {int(i): {"status": s, "rows_loaded": n, "finished_at": str(at)} for i, s, n, at in rows}
+
+
+def tidy_audit(store: Store, committed: dict[int, dict[str, Any]]) -> list[str]:
+    """Sets torn lines aside and completes missing closing lines (under the lock); returns
+    the warnings a load or rollback shows."""
+    return audit_log.repair(store.audit_log) + audit_log.complete(store.audit_log, committed)
 
 
 @contextlib.contextmanager
@@ -223,24 +276,18 @@ def committed_load_id(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _remove_next(store: Store) -> None:
-    """A half-written next release (and its write-ahead log) of a killed load."""
+def remove_next(store: Store) -> None:
+    """A half-written next release (its write-ahead log, DuckDB's spill folder) of a killed
+    or failed load."""
     for leftover in (store.next_path, _sidecar(store.next_path, ".wal")):
         leftover.unlink(missing_ok=True)
+    shutil.rmtree(_sidecar(store.next_path, ".tmp"), ignore_errors=True)
 
 
 def remove_orphans(store: Store, committed: int) -> None:
     """Removes what killed or rolled-back loads left: event partitions and releases above
     the committed state, and a half-written next file."""
-    _remove_next(store)
+    remove_next(store)
     if store.events_dir.exists():
         for folder in store.events_dir.glob("load-*"):
             if int(folder.name.removeprefix("load-")) > committed:
@@ -262,52 +309,96 @@ def _keep_release(store: Store, committed: int, keep: int) -> None:
     target = store.releases_dir / f"{committed}.duckdb"
     target.unlink(missing_ok=True)
     os.link(store.db, target)
-    kept = sorted(store.releases_dir.glob("*.duckdb"), key=lambda p: int(p.stem))
-    for old in kept[:-keep]:
+    for old in kept_releases(store.db)[:-keep]:
         old.unlink(missing_ok=True)
+    fsync_path(store.releases_dir)
 
 
-def switch_in(store: Store, committed: int, keep: int) -> None:
+def switch_in(store: Store, committed: int, keep: int, load_id: int | None = None) -> None:
     """Makes PATH.next the current release, keeping the one it replaces (the state after
-    load `committed`) for rollback."""
-    _fsync(store.next_path)
+    load `committed`) for rollback. Before the switch, the new release and every file and
+    folder it names (the load's events files) are on the disk."""
+    fsync_path(store.next_path)
+    if load_id is not None and store.events_dir_of(load_id).exists():
+        fsync_tree(store.events_dir_of(load_id))
+        fsync_path(store.events_dir)
+    fsync_path(store.db.parent)  # the names: PATH.next, PATH.events, PATH.key
     if store.db.exists():
         _keep_release(store, committed, keep)
+        failpoints.reached("release_kept")
     os.replace(store.next_path, store.db)
+    with contextlib.suppress(OSError):  # the switch is made; nothing could undo it now
+        fsync_path(store.db.parent)
+
+
+def _copy_durably(source: Path, store: Store) -> None:
+    """Copies `source` to PATH.next; on failure removes the half-written copy and says why."""
+    try:
+        shutil.copyfile(source, store.next_path)
+    except OSError as exc:
+        remove_next(store)
+        cause = os_write_failure(exc, store.next_path)
+        raise StorageError(
+            f"could not copy {source} to {store.next_path} to write the new release "
+            f"(removed the half-written copy; nothing changed): {cause}"
+        ) from None
 
 
 def open_next(store: Store, memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
     """A read-write connection to a fresh copy of the current release (or a new database),
     its memory bounded (DuckDB spills to a temp folder beside the copy beyond it)."""
     if store.db.exists():
-        shutil.copyfile(store.db, store.next_path)
-    con = configure(duckdb.connect(str(store.next_path)))
-    con.execute("set preserve_insertion_order = true")
-    con.execute("set memory_limit = ?", [memory_limit])
-    if store.db.exists():
-        check_version(con, store.db)
-    create_schema(con)  # creates what is missing: upgrades an older schema in place
+        _copy_durably(store.db, store)
+    try:
+        con = configure(duckdb.connect(str(store.next_path)))
+    except duckdb.Error as exc:
+        remove_next(store)
+        raise damaged(store.db, exc) from None
+    try:
+        con.execute("set preserve_insertion_order = true")
+        con.execute("set memory_limit = ?", [memory_limit])
+        if store.db.exists():
+            check_version(con, store.db)
+        create_schema(con)  # creates what is missing: upgrades an older schema in place
+    except BaseException:
+        con.close()
+        remove_next(store)
+        raise
     return con
 
 
-def rollback(store: Store, timeout_s: float) -> tuple[int, int]:
-    """Restores the state before the latest load; returns (undone load id, restored load id)."""
+def _current_loads(store: Store) -> tuple[int, int, dict[int, dict[str, Any]]] | None:
+    """(latest load id, loads in the state, committed loads) of the current release, or None
+    when it is damaged and a kept release can replace it."""
+    try:
+        with contextlib.closing(open_current(store.db)) as con:
+            loads = committed_loads(con)
+    except StorageError:
+        if not kept_releases(store.db):
+            raise
+        return None
+    return max(loads, default=0), len(loads), loads
+
+
+def rollback(store: Store, timeout_s: float) -> tuple[int | None, int]:
+    """Restores the state before the latest load; returns (undone load id, restored load id).
+    A current release that cannot be read is replaced by the newest kept one (the undone
+    load id is then None: the damaged file cannot say which load it held)."""
     with exclusive_lock(store, timeout_s):
-        _remove_next(store)
+        remove_next(store)
         if not store.db.exists():
             raise StorageError(f"{store.db} does not exist; there is nothing to roll back.")
-        with contextlib.closing(configure(duckdb.connect(str(store.db), read_only=True))) as con:
-            undone = committed_load_id(con)
-            row = con.execute("select count(*) from loads").fetchone()
-            loads_in_state = int(row[0]) if row else 0
-        if undone == 0:
-            raise StorageError(f"{store.db} has no load to roll back.")
-        earlier = sorted(
-            (p for p in store.releases_dir.glob("*.duckdb") if int(p.stem) < undone),
-            key=lambda p: int(p.stem),
-        )
+        state = _current_loads(store)
+        undone: int | None = None
+        loads_in_state = 0
+        if state is not None:
+            undone, loads_in_state, loads = state
+            tidy_audit(store, loads)
+            if undone == 0:
+                raise StorageError(f"{store.db} has no load to roll back.")
+        earlier = [p for p in kept_releases(store.db) if undone is None or int(p.stem) < undone]
         if earlier:
-            shutil.copyfile(earlier[-1], store.next_path)
+            _copy_durably(earlier[-1], store)
             restored = int(earlier[-1].stem)
         else:
             if loads_in_state > 1:
@@ -316,8 +407,10 @@ def rollback(store: Store, timeout_s: float) -> tuple[int, int]:
                 create_schema(con)
                 build_marts(con)
             restored = 0
-        _fsync(store.next_path)
+        fsync_path(store.next_path)
         os.replace(store.next_path, store.db)
+        fsync_path(store.db.parent)
         remove_orphans(store, restored)
-        append_audit(store, load_id=undone, event="rolled_back", restored=restored)
+        with contextlib.suppress(StorageError):  # restored either way; the log is a record
+            append_audit(store, load_id=undone, event="rolled_back", restored=restored)
         return undone, restored

@@ -16,8 +16,9 @@ from typing import Any
 import duckdb
 
 from etl.contracts import ENTITIES, columns_of
-from etl.readers import SourceFile
-from etl.storage import Store
+from etl.files import duckdb_write_failure
+from etl.readers import RefusedFile, SourceFile
+from etl.storage import StorageError, Store
 
 
 def _valid_rows(
@@ -115,7 +116,15 @@ def stream_events(
     fast path for event logs of millions of rows. Rejected rows are counted, then removed
     from the file; returns (rows read, rows rejected, months written)."""
     target = _events_file(store, load_id, f"file-{index}")
-    [(rows_read,)] = run(_copy_events_sql(checked_select, target))
+    try:
+        [(rows_read,)] = run(_copy_events_sql(checked_select, target))
+    except RefusedFile as exc:
+        # `run` blames the input for any error; one writing the events file is no fault of
+        # the input (a full disk): the DuckDB error it came from says which it was.
+        written = duckdb_write_failure(exc.__context__)
+        if written:
+            raise StorageError(written) from None
+        raise
     rows_by_month = register_events_file(con, store, load_id, target)
     kept = sum(rows_by_month.values())
     rejected = int(rows_read) - kept

@@ -236,7 +236,8 @@ def rollback(db: DbOption = None, as_json: JsonOption = False) -> None:
         _print_json({"undone_load_id": undone, "restored_load_id": restored})
     else:
         state = f"the state after load {restored}" if restored else "an empty database"
-        typer.echo(f"rolled back load {undone}: {_db(db)} is now {state}")
+        what = f"rolled back load {undone}" if undone else "replaced the unreadable release"
+        typer.echo(f"{what}: {_db(db)} is now {state}")
 
 
 @app.command()

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
 
 def print_load(result: LoadResult) -> None:
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if result.status == "refused":
         typer.echo(f"error: refused, nothing changed: {result.error}", err=True)
         return

@@ -140,7 +140,10 @@ def nav_state(pathname: str | None, search: str | None) -> dict[str, Any]:
 
 def database_notice(reader: Reader, path: Path) -> list[Component]:
     """Says so when there is no database at the path the server reads (a mistyped `--db`
-    must not pass for an empty portfolio), and how to create it; the server never does."""
+    must not pass for an empty portfolio), and how to create it; the server never does. Says
+    so too when the newest file cannot be opened: since when, why, what is shown instead."""
+    if reader.unreadable is not None:
+        return [unreadable_notice(reader, path)]
     if reader.snapshot.file_id is not None:
         return []
     text = (
@@ -195,3 +198,28 @@ def partial_months_banner(
             color="warning",
         )
     ]
+
+
+def unreadable_notice(reader: Reader, path: Path) -> Component:
+    """`The newest data cannot be opened since ...: why. Every page shows ... instead.`"""
+    assert reader.unreadable is not None
+    bad = reader.unreadable
+    load_id = reader.snapshot.load_id
+    state = f"the state after load {load_id}" if load_id else "an empty portfolio"
+    where = f", kept in {bad.shown}" if bad.shown else ", the last one this server opened"
+    shown: Component = notice(
+        [
+            html.Div(
+                f"The newest data at {path} cannot be opened (since "
+                f"{bad.since:%Y-%m-%d %H:%M} UTC): {bad.reason}",
+                id="app-database-unreadable-reason",
+            ),
+            html.Div(
+                f"Every page shows {state}{where}, until the file can be read again.",
+                id="app-database-unreadable-shown",
+            ),
+        ],
+        id="app-database-notice",
+        color="danger",
+    )
+    return shown

@@ -142,3 +142,68 @@ def test_an_implausible_month_in_the_url_is_a_notice_on_every_page(
     assert roadmap.roadmap(reader, search)["window"] == default
     assert data.data(reader, search)["window"] == default
     assert initiative.initiative(reader, "a", search)["kpis"]
+
+
+def _frame(app: Dash, pathname: str) -> str:
+    """The frame callback's response for a page (what every page shows above it)."""
+    key = next(k for k in app.callback_map if "app-database.children" in k)
+    payload = _payload(key, app.callback_map[key], "")
+    for dep in payload["inputs"]:
+        if dep["id"] == "app-location" and dep["property"] == "pathname":
+            dep["value"] = pathname
+    response = app.server.test_client().post("/_dash-update-component", json=payload)
+    assert response.status_code == 200
+    return json.dumps(json.loads(response.data)["response"]["app-database"])
+
+
+PAGES = ("/", "/roadmap", "/data", "/initiatives/a")
+
+
+def _with_a_kept_release(tiny_db: Path, folder: Path) -> Path:
+    """A copy of `tiny_db` with one more load, so the state before it is kept for rollback."""
+    from etl.load import load_files
+    from tests.conftest import write_csv
+    from tests.helpers import copy_store
+
+    db = copy_store(tiny_db, folder)
+    costs = write_csv(
+        folder / "in" / "costs.csv",
+        ("initiative_id", "month", "category", "amount"),
+        [("a", "2026-03", "data", 5)],
+    )
+    assert load_files(db, [costs], Settings()).exit_code == 0
+    return db
+
+
+def test_a_newest_release_that_cannot_be_opened_is_named_on_every_page(
+    tiny_db: Path, tmp_path: Path
+) -> None:
+    db = _with_a_kept_release(tiny_db, tmp_path / "store")
+    app = create_app(db, Settings())
+    assert "app-database-notice" not in _frame(app, "/")
+    broken = tmp_path / "broken"
+    broken.write_bytes(b"\x00garbage" * 5000)
+    broken.replace(db)  # a damaged file switched in (a bad restore, a disk fault)
+
+    for path in PAGES:
+        shown = _frame(app, path)
+        assert "app-database-notice" in shown, path
+        assert f"The newest data at {db} cannot be opened (since 20" in shown
+        assert "damaged or is not a Scaleboard database" in shown
+        assert f"scaleboard rollback --db {db}" in shown
+        assert "Every page shows the state after load" in shown
+        assert "the last one this server opened" in shown
+
+
+def test_a_server_started_on_a_damaged_file_shows_the_newest_kept_release(
+    tiny_db: Path, tmp_path: Path
+) -> None:
+    db = _with_a_kept_release(tiny_db, tmp_path / "store")
+    kept = sorted(db.with_name(db.name + ".releases").glob("*.duckdb"))[-1]
+    db.write_bytes(b"\x00garbage" * 5000)
+    app = create_app(db, Settings())
+
+    for path in PAGES:
+        shown = _frame(app, path)
+        assert "cannot be opened" in shown and f"kept in {kept}" in shown, path
+        assert f"Every page shows the state after load {kept.stem}" in shown
