@@ -71,6 +71,14 @@ def test_the_layout_and_dependencies_are_served(app: Dash) -> None:
         assert css.status_code == 200
 
 
+WRITES = (
+    "initiative-decision-feedback",
+    "initiative-annotation-feedback",
+    "initiative-target-feedback",
+)
+"""The outputs of the write callbacks (tests/auth tries them with every role)."""
+
+
 @pytest.mark.parametrize("search", SEARCHES)
 def test_every_callback_fires_without_error(app: Dash, search: str) -> None:
     client = app.server.test_client()
@@ -81,6 +89,9 @@ def test_every_callback_fires_without_error(app: Dash, search: str) -> None:
         for trigger in range(len(spec["inputs"])):  # each input in turn changed
             payload = _payload(key, spec, search, trigger)
             response = client.post("/_dash-update-component", json=payload)
+            if any(f"{name}." in key for name in WRITES):  # no session: every write is refused
+                assert response.status_code == 403, (key, response.data[:500])
+                continue
             assert response.status_code in (200, 204), (key, response.data[:500])
             if response.status_code == 200:
                 body = json.loads(response.data)
