@@ -20,6 +20,13 @@ from typing import Any
 import duckdb
 
 from etl.contracts import ENTITIES
+from etl.read_errors import (
+    ENCODING_FIX,
+    csv_problem,
+    json_array_unclosed,
+    json_problem,
+    parquet_problem,
+)
 from etl.validate import quote_ident, quote_literal
 
 FORMATS = {
@@ -120,19 +127,19 @@ def transcode_to_utf8(path: Path, encoding: str, folder: Path) -> Path:
 
 
 def csv_header(path: Path) -> list[str]:
-    """The header record of a CSV file (a UTF-8 BOM is dropped)."""
+    """The header record of a CSV file (a UTF-8 BOM is dropped). Bytes that are not UTF-8
+    refuse the file here only when they are in the header: further down, the read names
+    their line."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return next(csv.reader(handle), [])
-    except UnicodeDecodeError as exc:
-        raise RefusedFile(
-            path, f"the header is not valid UTF-8 ({exc.reason}); {_ENCODING_FIX}"
-        ) from None
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+            header = next(csv.reader(handle), [])
     except csv.Error as exc:
         raise RefusedFile(path, f"cannot be read as CSV: {exc}") from None
-
-
-_ENCODING_FIX = "re-save it as UTF-8, or pass --encoding with its encoding, e.g. --encoding cp1252"
+    try:
+        "".join(header).encode("utf-8")
+    except UnicodeEncodeError:
+        raise RefusedFile(path, f"the header is not valid UTF-8; {ENCODING_FIX}") from None
+    return header
 
 
 def strict_csv_scan(names: Sequence[str]) -> str:
@@ -173,11 +180,20 @@ def _short(message: str) -> str:
 
 
 def _refusal(path: Path, fmt: str, exc: duckdb.Error) -> RefusedFile:
-    if fmt == "csv" and _utf8_problem(str(exc)):
-        return RefusedFile(
-            path, f"the file is not valid UTF-8 ({_short(str(exc))}); {_ENCODING_FIX}"
-        )
-    return RefusedFile(path, f"cannot be read as {fmt.upper()}: {_short(str(exc))}")
+    """Why the file cannot be read, where it broke (a line as an editor numbers it, or a
+    byte offset) and how to fix it."""
+    message = _short(str(exc))
+    if fmt == "json":
+        return RefusedFile(path, json_problem(path, message))
+    if fmt == "parquet":
+        return RefusedFile(path, parquet_problem(path, message))
+    utf8 = _utf8_problem(message)
+    located = csv_problem(path, message, utf8)
+    if located:
+        return RefusedFile(path, located)
+    if utf8:
+        return RefusedFile(path, f"the file is not valid UTF-8 ({message}); {ENCODING_FIX}")
+    return RefusedFile(path, f"cannot be read as CSV: {message}")
 
 
 def column_names(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[str]:
@@ -187,6 +203,9 @@ def column_names(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[s
     if fmt == "csv":
         names = csv_header(path)
     else:
+        unclosed = json_array_unclosed(path) if fmt == "json" else None
+        if unclosed:
+            raise RefusedFile(path, unclosed)
         try:
             names = con.sql(f"select * from {_scan_sql(fmt, [])}", params=[str(path)]).columns
         except duckdb.Error as exc:
