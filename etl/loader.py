@@ -103,8 +103,14 @@ class Loader:
     ) -> None:
         """Reads and checks the file into `checked_<index>`, recording its rejects."""
         raw, checked = f"raw_{index}", f"checked_{index}"
-        read_raw(self.con, path, source.format, header, columns, raw)
-        plan = CheckPlan(source.entity, raw, self.reporting_currency, self.plausible_months)
+        read_raw(self.con, path, source.format, header, columns, raw, source.entity)
+        plan = CheckPlan(
+            source.entity,
+            raw,
+            self.reporting_currency,
+            self.plausible_months,
+            has_bad=source.format == "json",
+        )
         self.con.execute(check_sql(plan, checked))
         self.con.execute(f"drop table {raw}")
         result.rows_read, result.rows_rejected = self.record_rejects(checked, source)
@@ -120,10 +126,15 @@ class Loader:
     ) -> None:
         """Events go straight from the file to Parquet; only a file with rejects is read a
         second time, to number and record them."""
-        plan = CheckPlan(source.entity, "", self.reporting_currency, self.plausible_months)
-        checked = check_select(
-            plan, f"({raw_select(source.format, header, columns)})", "cast(null as bigint)"
+        plan = CheckPlan(
+            source.entity,
+            "",
+            self.reporting_currency,
+            self.plausible_months,
+            has_bad=source.format == "json",
         )
+        raw = raw_select(source.format, header, columns, source.entity)
+        checked = check_select(plan, f"({raw})", "cast(null as bigint)")
         rows, rejected, months = stream_events(
             self.con,
             self.store,

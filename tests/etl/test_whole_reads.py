@@ -154,6 +154,73 @@ def _rejects(db: Path) -> list[tuple[Any, ...]]:
         ).fetchall()
 
 
+ODD_VALUES: dict[str, tuple[str, Any, str]] = {
+    "object_id": ("initiative_id", {"id": "a"}, "initiative_id must be text, got an object"),
+    "array_id": ("initiative_id", ["a"], "initiative_id must be text, got an array"),
+    "boolean_id": ("initiative_id", True, "initiative_id must be text, got a boolean"),
+    "object_number": (
+        "active_users",
+        {"n": 3},
+        "active_users must be a whole number, got an object",
+    ),
+    "nested_arrays": (
+        "eligible_users",
+        [[100]],
+        "eligible_users must be a whole number, got an array",
+    ),
+    "boolean_month": ("month", False, "month must be a month YYYY-MM, got a boolean"),
+}
+
+
+@pytest.mark.parametrize("ndjson", [False, True], ids=["array", "ndjson"])
+@pytest.mark.parametrize("case", list(ODD_VALUES))
+def test_one_odd_json_value_rejects_its_row_alone(
+    db: Path, tmp_path: Path, case: str, ndjson: bool
+) -> None:
+    column, value, reason = ODD_VALUES[case]
+    rows = _adoption_rows(6)
+    rows[2][column] = value
+    path = tmp_path / ("adoption.ndjson" if ndjson else "adoption.json")
+    lines = [json.dumps(r) for r in rows]
+    path.write_text("\n".join(lines) if ndjson else json.dumps(rows), encoding="utf-8")
+
+    result = run_cli("load", "--db", db, path, "--json")
+
+    assert result.returncode == 1, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["rows_loaded"], summary["rows_rejected"]) == (5, 1)
+    assert _rejects(db) == [(3, column, json.dumps(value, separators=(",", ":")), reason)]
+
+
+def test_json_numbers_and_booleans_where_they_belong(db: Path, tmp_path: Path) -> None:
+    """A number is its text (an id may be numeric); a boolean fills a boolean column; JSON
+    null is a missing value, so an optional column takes its default."""
+    write_initiatives(
+        tmp_path / "ids", [(7, "Seven", "Ops", "Experimentation", "2025-01-01", "", 5)]
+    )
+    initiatives = tmp_path / "ids" / "initiatives.csv"
+    metrics = tmp_path / "model_metrics.json"
+    row = {"model": "m", "metric": "auc", "measured_on": "2026-01-05", "value": 0.9}
+    metrics.write_text(
+        json.dumps(
+            [
+                {**row, "initiative_id": 7, "higher_is_better": False},
+                {**row, "initiative_id": "a", "higher_is_better": None},
+            ]
+        ),
+        encoding="utf-8",
+    )
+
+    result = run_cli("load", "--db", db, initiatives, metrics)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = con.execute(
+            "select initiative_id, higher_is_better from model_metrics order by 1"
+        ).fetchall()
+    assert stored == [("7", False), ("a", True)]
+
+
 def test_csv_refusal_names_the_physical_line(db: Path, tmp_path: Path) -> None:
     """Records 1 and 2 hold line breaks, so the ragged record 3 starts on line 6 (DuckDB
     itself says 'Line: 4', counting records with the header)."""
@@ -192,3 +259,23 @@ def test_reject_row_numbers_stay_record_numbers(db: Path, tmp_path: Path) -> Non
 
     assert result.returncode == 1, result.stderr
     assert [r[0] for r in _rejects(db)] == [1, 2]
+
+
+def test_odd_json_event_is_rejected_alone(db: Path, tmp_path: Path) -> None:
+    """Usage events stream from the file; the odd one is still rejected on its own."""
+    events = [
+        {"initiative_id": "a", "user_id": f"u{i}", "event_time": f"2026-01-0{i + 1}T10:00:00"}
+        for i in range(4)
+    ]
+    events[1]["user_id"] = {"email": "x@example.com"}
+    path = tmp_path / "usage_events.ndjson"
+    path.write_text("\n".join(json.dumps(e) for e in events), encoding="utf-8")
+
+    result = run_cli("load", "--db", db, path, "--json")
+
+    assert result.returncode == 1, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["rows_loaded"], summary["rows_rejected"]) == (3, 1)
+    assert _rejects(db) == [
+        (2, "user_id", '{"email":"x@example.com"}', "user_id must be text, got an object")
+    ]
