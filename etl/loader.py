@@ -30,6 +30,17 @@ from etl.results import FileResult, LoadResult
 from etl.validate import CheckPlan, check_select, check_sql
 from etl.writers import apply_rows, stream_events
 
+SHOWN_NAMES = 5
+"""A message names this many columns of a longer list, then says how many more there are."""
+
+
+def name_list(names: list[str]) -> str:
+    """`a, b, c` or, for a long list, `a, b, c, d, e and 9995 more (10000 in all)`."""
+    if len(names) <= SHOWN_NAMES:
+        return ", ".join(names)
+    shown = ", ".join(names[:SHOWN_NAMES])
+    return f"{shown} and {len(names) - SHOWN_NAMES} more ({len(names)} in all)"
+
 
 def _file_columns(
     source: SourceFile, names: list[str], result: FileResult
@@ -43,12 +54,12 @@ def _file_columns(
         raise RefusedFile(
             source.path,
             f"lacks the required column(s) {', '.join(missing)} of {source.entity}; "
-            f"it has: {', '.join(names) or 'none'}",
+            f"it has: {name_list(names) or 'none'}",
         )
     known = {c.name for c in columns}
     extra = [mapping[n] for n in mapping if n not in known]
     if extra:
-        result.warnings.append(f"ignored unknown column(s): {', '.join(extra)}")
+        result.warnings.append(f"ignored unknown column(s): {name_list(extra)}")
     return {c.name: mapping.get(c.name) for c in columns}
 
 

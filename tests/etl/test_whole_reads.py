@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from tests.conftest import run_cli, write_csv
-from tests.helpers import COSTS, dump_tables, write_initiatives
+from tests.helpers import ADOPTION, COSTS, dump_tables, write_initiatives
 
 
 def _adoption_rows(count: int = 80) -> list[dict[str, Any]]:
@@ -279,3 +279,19 @@ def test_odd_json_event_is_rejected_alone(db: Path, tmp_path: Path) -> None:
     assert _rejects(db) == [
         (2, "user_id", '{"email":"x@example.com"}', "user_id must be text, got an object")
     ]
+
+
+def test_long_column_lists_are_summarised(db: Path, tmp_path: Path) -> None:
+    extra = [f"x{i}" for i in range(10_000)]
+    wide = write_csv(
+        tmp_path / "adoption.csv", (*ADOPTION, *extra), [("a", "2026-01", 1, 2, *extra)]
+    )
+    lacking = write_csv(tmp_path / "costs.csv", ("initiative_id", *extra), [])
+
+    result = run_cli("load", "--db", db, wide, "--json")
+    error = _refused(db, lacking)
+
+    assert result.returncode == 0, result.stderr
+    (warning,) = json.loads(result.stdout)["files"][0]["warnings"]
+    assert warning == ("ignored unknown column(s): x0, x1, x2, x3, x4 and 9995 more (10000 in all)")
+    assert len(error) < 400 and "and 9996 more (10001 in all)" in error
