@@ -29,6 +29,17 @@ from etl.results import FileResult, LoadResult
 from etl.validate import CheckPlan, check_select, check_sql
 from etl.writers import apply_rows, stream_events
 
+SHOWN_NAMES = 5
+"""A message names this many columns of a longer list, then says how many more there are."""
+
+
+def name_list(names: list[str]) -> str:
+    """`a, b, c` or, for a long list, `a, b, c, d, e and 9995 more (10000 in all)`."""
+    if len(names) <= SHOWN_NAMES:
+        return ", ".join(names)
+    shown = ", ".join(names[:SHOWN_NAMES])
+    return f"{shown} and {len(names) - SHOWN_NAMES} more ({len(names)} in all)"
+
 
 def _file_columns(
     source: SourceFile, names: list[str], result: FileResult
@@ -42,12 +53,12 @@ def _file_columns(
         raise RefusedFile(
             source.path,
             f"lacks the required column(s) {', '.join(missing)} of {source.entity}; "
-            f"it has: {', '.join(names) or 'none'}",
+            f"it has: {name_list(names) or 'none'}",
         )
     known = {c.name for c in columns}
     extra = [mapping[n] for n in mapping if n not in known]
     if extra:
-        result.warnings.append(f"ignored unknown column(s): {', '.join(extra)}")
+        result.warnings.append(f"ignored unknown column(s): {name_list(extra)}")
     return {c.name: mapping.get(c.name) for c in columns}
 
 
@@ -102,8 +113,14 @@ class Loader:
     ) -> None:
         """Reads and checks the file into `checked_<index>`, recording its rejects."""
         raw, checked = f"raw_{index}", f"checked_{index}"
-        read_raw(self.con, path, source.format, header, columns, raw)
-        plan = CheckPlan(source.entity, raw, self.reporting_currency, self.plausible_months)
+        read_raw(self.con, path, source.format, header, columns, raw, source.entity)
+        plan = CheckPlan(
+            source.entity,
+            raw,
+            self.reporting_currency,
+            self.plausible_months,
+            has_bad=source.format == "json",
+        )
         self.con.execute(check_sql(plan, checked))
         self.con.execute(f"drop table {raw}")
         result.rows_read, result.rows_rejected = self.record_rejects(checked, source)
@@ -119,10 +136,15 @@ class Loader:
     ) -> None:
         """Events go straight from the file to Parquet; only a file with rejects is read a
         second time, to number and record them."""
-        plan = CheckPlan(source.entity, "", self.reporting_currency, self.plausible_months)
-        checked = check_select(
-            plan, f"({raw_select(source.format, header, columns)})", "cast(null as bigint)"
+        plan = CheckPlan(
+            source.entity,
+            "",
+            self.reporting_currency,
+            self.plausible_months,
+            has_bad=source.format == "json",
         )
+        raw = raw_select(source.format, header, columns, source.entity)
+        checked = check_select(plan, f"({raw})", "cast(null as bigint)")
         rows, rejected, months = stream_events(
             self.con,
             self.store,

@@ -19,7 +19,14 @@ from typing import Any
 
 import duckdb
 
-from etl.contracts import ENTITIES
+from etl.contracts import ENTITIES, Kind, columns_of
+from etl.read_errors import (
+    ENCODING_FIX,
+    csv_problem,
+    json_array_unclosed,
+    json_problem,
+    parquet_problem,
+)
 from etl.validate import quote_ident, quote_literal
 
 FORMATS = {
@@ -120,19 +127,19 @@ def transcode_to_utf8(path: Path, encoding: str, folder: Path) -> Path:
 
 
 def csv_header(path: Path) -> list[str]:
-    """The header record of a CSV file (a UTF-8 BOM is dropped)."""
+    """The header record of a CSV file (a UTF-8 BOM is dropped). Bytes that are not UTF-8
+    refuse the file here only when they are in the header: further down, the read names
+    their line."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return next(csv.reader(handle), [])
-    except UnicodeDecodeError as exc:
-        raise RefusedFile(
-            path, f"the header is not valid UTF-8 ({exc.reason}); {_ENCODING_FIX}"
-        ) from None
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+            header = next(csv.reader(handle), [])
     except csv.Error as exc:
         raise RefusedFile(path, f"cannot be read as CSV: {exc}") from None
-
-
-_ENCODING_FIX = "re-save it as UTF-8, or pass --encoding with its encoding, e.g. --encoding cp1252"
+    try:
+        "".join(header).encode("utf-8")
+    except UnicodeEncodeError:
+        raise RefusedFile(path, f"the header is not valid UTF-8; {ENCODING_FIX}") from None
+    return header
 
 
 def strict_csv_scan(names: Sequence[str]) -> str:
@@ -148,12 +155,17 @@ def strict_csv_scan(names: Sequence[str]) -> str:
 
 
 def _scan_sql(fmt: str, header: list[str]) -> str:
-    """A DuckDB table function reading the file (CSV: `strict_csv_scan`)."""
+    """A DuckDB table function reading the file (CSV: `strict_csv_scan`). JSON is read with
+    every column of `header` as the JSON type, so each row's value is typed on its own
+    (see `_json_select`); with no header, its columns are detected from every row."""
     if fmt == "csv":
         return strict_csv_scan(header)
     if fmt == "parquet":
         return "read_parquet(?)"
-    return "read_json(?, format = 'auto', sample_size = -1, maximum_object_size = 67108864)"
+    if not header:
+        return "read_json(?, format = 'auto', sample_size = -1, maximum_object_size = 67108864)"
+    columns = ", ".join(f"{quote_literal(name)}: 'JSON'" for name in header)
+    return f"read_json(?, format = 'auto', columns = {{{columns}}}, maximum_object_size = 67108864)"
 
 
 def _utf8_problem(message: str) -> bool:
@@ -173,11 +185,20 @@ def _short(message: str) -> str:
 
 
 def _refusal(path: Path, fmt: str, exc: duckdb.Error) -> RefusedFile:
-    if fmt == "csv" and _utf8_problem(str(exc)):
-        return RefusedFile(
-            path, f"the file is not valid UTF-8 ({_short(str(exc))}); {_ENCODING_FIX}"
-        )
-    return RefusedFile(path, f"cannot be read as {fmt.upper()}: {_short(str(exc))}")
+    """Why the file cannot be read, where it broke (a line as an editor numbers it, or a
+    byte offset) and how to fix it."""
+    message = _short(str(exc))
+    if fmt == "json":
+        return RefusedFile(path, json_problem(path, message))
+    if fmt == "parquet":
+        return RefusedFile(path, parquet_problem(path, message))
+    utf8 = _utf8_problem(message)
+    located = csv_problem(path, message, utf8)
+    if located:
+        return RefusedFile(path, located)
+    if utf8:
+        return RefusedFile(path, f"the file is not valid UTF-8 ({message}); {ENCODING_FIX}")
+    return RefusedFile(path, f"cannot be read as CSV: {message}")
 
 
 def column_names(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[str]:
@@ -187,6 +208,9 @@ def column_names(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> list[s
     if fmt == "csv":
         names = csv_header(path)
     else:
+        unclosed = json_array_unclosed(path) if fmt == "json" else None
+        if unclosed:
+            raise RefusedFile(path, unclosed)
         try:
             names = con.sql(f"select * from {_scan_sql(fmt, [])}", params=[str(path)]).columns
         except duckdb.Error as exc:
@@ -208,15 +232,47 @@ def clean_text(sql: str) -> str:
     )
 
 
-def raw_select(fmt: str, header: list[str], columns: dict[str, str | None]) -> str:
+def raw_select(fmt: str, header: list[str], columns: dict[str, str | None], entity: str) -> str:
     """`select _raw_<column>, ... from <the file>`: the cleaned text of each contract column
-    (NULL where the file lacks it); the file's path is the query's one `?` parameter."""
+    (NULL where the file lacks it); the file's path is the query's one `?` parameter. JSON
+    adds `_bad_<column>` (see `_json_select`)."""
+    if fmt == "json":
+        return _json_select(columns, entity)
     selected = ", ".join(
         (clean_text(f"cast({quote_ident(name)} as varchar)") if name else "cast(null as varchar)")
         + f" as _raw_{column}"
         for column, name in columns.items()
     )
     return f"select {selected} from {_scan_sql(fmt, header)}"
+
+
+def _json_select(columns: dict[str, str | None], entity: str) -> str:
+    """JSON typed row by row: a string, a number (as written, e.g. 12 or 1.5) or, in a
+    boolean column, true/false is the cell's text in `_raw_<column>`; an object, an array
+    or a boolean elsewhere is no text (NULL) but the JSON in `_bad_<column>`, which the
+    checks reject for that row alone (`etl.validate`). JSON null is a missing value."""
+    kinds = {c.name: c.kind for c in columns_of(ENTITIES[entity])}
+    present = {column: name for column, name in columns.items() if name}
+    inner = ", ".join(
+        f"{quote_ident(name)} as _j_{column}, json_type({quote_ident(name)}) as _t_{column}, "
+        f"{quote_ident(name)} ->> '$' as _s_{column}"
+        for column, name in present.items()
+    )
+    cells = []
+    for column in columns:
+        if column not in present:
+            cells.append(
+                f"cast(null as varchar) as _raw_{column}, cast(null as varchar) as _bad_{column}"
+            )
+            continue
+        bad = ("'OBJECT', 'ARRAY'") + ("" if kinds[column] == Kind.BOOL else ", 'BOOLEAN'")
+        cells.append(
+            clean_text(f"(case when _t_{column} in ({bad}) then null else _s_{column} end)")
+            + f" as _raw_{column}, case when _t_{column} in ({bad}) then "
+            f"cast(_j_{column} as varchar) end as _bad_{column}"
+        )
+    scan = _scan_sql("json", list(present.values()))
+    return f"select {', '.join(cells)} from (select {inner} from {scan})"
 
 
 def run_on_file(con: duckdb.DuckDBPyConnection, sql: str, path: Path, fmt: str) -> Any:
@@ -234,8 +290,9 @@ def read_raw(
     header: list[str],
     columns: dict[str, str | None],
     table: str,
+    entity: str,
 ) -> None:
     """Reads the file into `table` (see `raw_select`) in one ordered pass with no join, so a
     row's rowid + 1 is its record number."""
-    sql = f"create or replace temp table {table} as {raw_select(fmt, header, columns)}"
+    sql = f"create or replace temp table {table} as {raw_select(fmt, header, columns, entity)}"
     run_on_file(con, sql, path, fmt)

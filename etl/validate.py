@@ -134,17 +134,32 @@ def _range_problem(
     return _problem(pos, column.name, raw, when, reason)
 
 
+def _shape_problem(pos: int, column: Column) -> Problem:
+    """A JSON value of a type the column cannot hold (see `etl.readers.raw_select`)."""
+    bad = f"_bad_{column.name}"
+    got = (
+        f"case json_type({bad}) when 'OBJECT' then 'an object' when 'ARRAY' then 'an array' "
+        "else 'a boolean' end"
+    )
+    reason = f"{quote_literal(f'{column.name} must be {_expected(column)}, got ')} || {got}"
+    return _problem(pos, column.name, bad, f"{bad} is not null", reason)
+
+
 def _column_problems(
-    pos: int, column: Column, raw: str, parsed: str, months: PlausibleMonths
+    pos: int, column: Column, plan: CheckPlan, raw: str, parsed: str
 ) -> list[Problem]:
     name = quote_literal(column.name)
     shown = f"coalesce({raw}, '')"
     problems = []
     if column.kind in DATED:
-        problems.append(_range_problem(pos, column, raw, parsed, months))
+        problems.append(_range_problem(pos, column, raw, parsed, plan.months))
+    blank = f"{raw} is null"
+    if plan.has_bad:
+        problems.append(_shape_problem(pos, column))
+        blank += f" and _bad_{column.name} is null"
     if column.required:
         problems.append(
-            _problem(pos, column.name, raw, f"{raw} is null", f"{name} || ' is required but blank'")
+            _problem(pos, column.name, raw, blank, f"{name} || ' is required but blank'")
         )
     if column.kind != Kind.TEXT:
         reason = f"{name} || ' ' || {shown} || ' is not ' || {quote_literal(_expected(column))}"
@@ -170,6 +185,9 @@ class CheckPlan:
     reporting_currency: str
     months: PlausibleMonths
     """The months a month, date or timestamp may fall in (else the row is rejected)."""
+    has_bad: bool = False
+    """The raw table has `_bad_<column>` too: a JSON value of a type the column cannot
+    hold (an object, say), which rejects its row alone."""
 
 
 def _default_sql(column: Column, plan: CheckPlan) -> str | None:
@@ -190,7 +208,8 @@ def value_expr(plan: CheckPlan, column: Column) -> str:
     parsed = parse_expr(column, raw)
     default = _default_sql(column, plan)
     if default is not None:
-        parsed = f"case when {raw} is null then {default} else {parsed} end"
+        blank = f"{raw} is null" + (f" and _bad_{column.name} is null" if plan.has_bad else "")
+        parsed = f"case when {blank} then {default} else {parsed} end"
     return f"cast({parsed} as {column.sql_type})"
 
 
@@ -274,7 +293,7 @@ def check_select(plan: CheckPlan, source: str, row_sql: str = "rowid + 1") -> st
     per_column = [
         p
         for c in columns
-        for p in _column_problems(positions[c.name], c, f"_raw_{c.name}", c.name, plan.months)
+        for p in _column_problems(positions[c.name], c, plan, f"_raw_{c.name}", c.name)
     ]
     references = _reference_checks(model, plan, positions)
     problems = [
@@ -285,6 +304,7 @@ def check_select(plan: CheckPlan, source: str, row_sql: str = "rowid + 1") -> st
     ]
     lookups = "".join(f", {lookup} as {problem.when}" for problem, lookup in references)
     helpers = ["_key_count", *(problem.when for problem, _ in references)]
+    helpers += [f"_bad_{c.name}" for c in columns if plan.has_bad]
     structs = ", ".join(p.struct_sql() for p in problems)
     broken = " or ".join(f"coalesce({p.when}, false)" for p in problems)
     if model.key:
