@@ -198,6 +198,41 @@ def target_values(found: targets.Targets) -> dict[str, str]:
     return shown
 
 
+def against_target(name: str, value: float | None, target: Decimal | None) -> str | None:
+    """`on target` / `below target` / `above target` for a metric value and its target, with
+    the metric's good direction (None when either is missing)."""
+    if value is None or target is None:
+        return None
+    met = value >= float(target) if targets.HIGHER_IS_BETTER[name] else value <= float(target)
+    return "on target" if met else "off target"
+
+
+def against_targets(found: targets.Targets, figures: dict[str, Any], currency: str) -> Component:
+    """Each target next to the initiative's figure now (METRICS.md), and whether it is met."""
+    items = []
+    for name, tid, _, _ in TARGET_INPUTS:
+        target = found.values.get(name)
+        if target is None:
+            continue
+        value = figures.get(name)
+        verdict = against_target(name, value, target) or "no figure yet"
+        shown = metric(name).format(value, currency)
+        wanted = metric(name).format(float(target), currency)
+        color = {"on target": "kpi-good", "off target": "kpi-bad"}.get(verdict, "text-muted")
+        items.append(
+            html.Li(
+                [
+                    f"{metric(name).label}: {shown} against target {wanted}: ",
+                    html.Span(verdict, className=color),
+                ],
+                id=f"initiative-against-target-{tid}",
+            )
+        )
+    if not items:
+        return html.P("No target set.", className="text-muted small mb-2")
+    return html.Ul(items, className="small mb-2", id="initiative-against-targets")
+
+
 def targets_form(found: targets.Targets, editable: bool) -> Component:
     values = target_values(found)
     fields = [
@@ -259,7 +294,7 @@ def panel(data: Database, actor: Actor, initiative_id: str) -> dict[str, Any]:
             *([decision_form(facts)] if editable else []),
         ],
         "annotations": [annotation_list(notes), *([annotation_form()] if editable else [])],
-        "targets": [targets_form(found, editable)],
+        "targets": [against_targets(found, facts.figures, currency), targets_form(found, editable)],
         "version": {
             "decisions": decisions.decisions_version(data.edits, initiative_id),
             "targets": found.version,
