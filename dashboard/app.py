@@ -16,9 +16,9 @@ from werkzeug.exceptions import Forbidden
 from dashboard import pages
 from dashboard.auth.keys import session_key
 from dashboard.auth.policy import Denied
-from dashboard.auth.web import install_sign_in
+from dashboard.auth.web import current_actor, install_sign_in
 from dashboard.components import notice
-from dashboard.components.shell import NAV, shell
+from dashboard.components.shell import NAV, shell, user_menu
 from dashboard.db import Database
 from dashboard.views import shell as views
 from etl.config import Settings, get_settings
@@ -119,6 +119,13 @@ def _register_frame(app: Dash, data: Database) -> None:
             }
 
 
+def _register_user(app: Dash) -> None:
+    @app.callback(Output("app-user", "children"), Input("app-location", "pathname"))
+    def show_user(pathname: str | None) -> Any:
+        actor = current_actor()
+        return user_menu(actor.name, actor.role) if actor.signed_in else []
+
+
 def _install_http_status(app: Dash, data: Database) -> None:
     """Unknown pages and initiative ids answer HTTP 404 (the page still renders)."""
 
@@ -150,6 +157,7 @@ def create_app(db_path: Path | str, settings: Settings | None = None) -> Dash:
     _register_router(app, data)
     _register_filters(app, data)
     _register_frame(app, data)
+    _register_user(app)
     pages.register_all(app, data)
     _install_http_status(app, data)
     key = session_key(data.path, settings) if settings.sign_in else secrets.token_hex(32)

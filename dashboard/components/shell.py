@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard.filters import STATUSES
 from etl.contracts import STAGE_ORDER
@@ -37,6 +38,7 @@ def navbar() -> dbc.Navbar:
                 dbc.Nav(links, navbar=True, className="me-auto"),
                 dcc.Link("Reset filters", href="/", id="app-filter-reset", className="me-3 small"),
                 html.Div(id="app-freshness", className="app-freshness"),
+                html.Div(id="app-user", className="app-user ms-3"),
             ],
             fluid=True,
         ),
@@ -87,3 +89,28 @@ def shell() -> html.Div:
 
 def month_options(months: list[str]) -> list[dict[str, str]]:
     return [{"label": m, "value": m} for m in reversed(months)]
+
+
+def user_menu(name: str | None, role: str | None) -> list[Component]:
+    """Who is signed in, and the sign-out button (a form POST to `/logout`); nothing when
+    no one is (sign-in off)."""
+    if name is None:
+        return []
+    return [
+        html.Form(
+            [
+                html.Span(
+                    f"{name} · {role}", className="small text-light me-2", id="app-user-name"
+                ),
+                html.Button(
+                    "Sign out",
+                    type="submit",
+                    className="btn btn-sm btn-outline-light",
+                    id="app-sign-out",
+                ),
+            ],
+            action="/logout",
+            method="POST",
+            className="d-flex align-items-center mb-0",
+        )
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard.auth.web import current_actor, current_address
 from dashboard.components import graph_card
@@ -148,7 +148,7 @@ def register_edits(app: Dash, data: Database) -> None:
         saved: int | None,
     ) -> dict[str, Any]:
         seen = int((version or {}).get("decisions", 0))
-        message = edits.submit_decision(
+        message, ok = edits.submit_decision(
             data,
             current_actor(),
             current_address(),
@@ -158,7 +158,7 @@ def register_edits(app: Dash, data: Database) -> None:
             override,
             seen,
         )
-        return {"feedback": message, "saved": (saved or 0) + 1}
+        return {"feedback": message, "saved": (saved or 0) + 1 if ok else no_update}
 
     @app.callback(
         output={
@@ -176,10 +176,10 @@ def register_edits(app: Dash, data: Database) -> None:
     def add_annotation(
         clicks: int | None, initiative_id: str, body: str | None, saved: int | None
     ) -> dict[str, Any]:
-        message = edits.submit_annotation(
+        message, ok = edits.submit_annotation(
             data, current_actor(), current_address(), initiative_id, body
         )
-        return {"feedback": message, "saved": (saved or 0) + 1}
+        return {"feedback": message, "saved": (saved or 0) + 1 if ok else no_update}
 
     @app.callback(
         output={
@@ -205,7 +205,7 @@ def register_edits(app: Dash, data: Database) -> None:
         saved: int | None,
     ) -> dict[str, Any]:
         seen = int((version or {}).get("targets", 0))
-        message = edits.submit_targets(
+        message, ok = edits.submit_targets(
             data, current_actor(), current_address(), initiative_id, values, seen
         )
-        return {"feedback": message, "saved": (saved or 0) + 1}
+        return {"feedback": message, "saved": (saved or 0) + 1 if ok else no_update}

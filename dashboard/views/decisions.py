@@ -330,36 +330,37 @@ def submit_decision(
     rationale: str | None,
     override: str | None,
     seen_version: int,
-) -> Component:
-    """Records the decision (authorized and audited in `decisions.decide`); a refusal
-    propagates as `Denied`, bad input and conflicts come back as a message."""
+) -> tuple[Component, bool]:
+    """Records the decision (authorized and audited in `decisions.decide`): (the message,
+    whether it was saved). A refusal propagates as `Denied`; bad input and conflicts come
+    back as a message, and the form keeps what was typed."""
     facts = _facts(data, initiative_id)
     if facts is None:
-        return feedback(f"There is no initiative {initiative_id!r} in the data.", "danger")
+        return feedback(f"There is no initiative {initiative_id!r} in the data.", "danger"), False
     try:
         saved = decisions.decide(
             data.edits, actor, facts, choice or "", rationale, override, seen_version, address
         )
     except Invalid as exc:
-        return feedback(f"Not saved: {exc}.", "danger")
+        return feedback(f"Not saved: {exc}.", "danger"), False
     except Conflict as exc:
         other = exc.current or {}
         now = f"{other.get('decision')} by {other.get('decided_by')}: {other.get('rationale')}"
-        return feedback(_conflict_text("the decisions", now), "warning")
-    return feedback(f"Recorded: {DECISION_LABELS[saved['decision']].lower()}.", "success")
+        return feedback(_conflict_text("the decisions", now), "warning"), False
+    return feedback(f"Recorded: {DECISION_LABELS[saved['decision']].lower()}.", "success"), True
 
 
 def submit_annotation(
     data: Database, actor: Actor, address: str | None, initiative_id: str, body: str | None
-) -> Component:
+) -> tuple[Component, bool]:
     facts = _facts(data, initiative_id)
     if facts is None:
-        return feedback(f"There is no initiative {initiative_id!r} in the data.", "danger")
+        return feedback(f"There is no initiative {initiative_id!r} in the data.", "danger"), False
     try:
         comments.annotate(data.edits, actor, initiative_id, facts.program_owner, body, address)
     except Invalid as exc:
-        return feedback(f"Not saved: {exc}.", "danger")
-    return feedback("Comment added.", "success")
+        return feedback(f"Not saved: {exc}.", "danger"), False
+    return feedback("Comment added.", "success"), True
 
 
 def entered_targets(values: list[str | None]) -> dict[str, object]:
@@ -384,10 +385,10 @@ def submit_targets(
     initiative_id: str,
     values: list[str | None],
     seen_version: int,
-) -> Component:
+) -> tuple[Component, bool]:
     facts = _facts(data, initiative_id)
     if facts is None:
-        return feedback(f"There is no initiative {initiative_id!r} in the data.", "danger")
+        return feedback(f"There is no initiative {initiative_id!r} in the data.", "danger"), False
     try:
         targets.set_targets(
             data.edits,
@@ -399,10 +400,10 @@ def submit_targets(
             address,
         )
     except Invalid as exc:
-        return feedback(f"Not saved: {exc}.", "danger")
+        return feedback(f"Not saved: {exc}.", "danger"), False
     except Conflict as exc:
-        return feedback(_conflict_text("the targets", exc.current), "warning")
-    return feedback("Targets saved.", "success")
+        return feedback(_conflict_text("the targets", exc.current), "warning"), False
+    return feedback("Targets saved.", "success"), True
 
 
 def validation_parts() -> list[Component]:

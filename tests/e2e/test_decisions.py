@@ -1,0 +1,110 @@
+"""A program owner signs in, records a stage-gate decision past open blockers with an
+override reason, sees it in the decision log and pending on the roadmap; an executive sees
+it and has no way to write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.auth.test_http import run_cli_input
+from tests.conftest import metrics_json
+from tests.e2e.conftest import TIMEOUT_MS, load_sample, server_errors, serving
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-decisions")]
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = load_sample(tmp_path_factory.mktemp("decisions") / "sample.duckdb")
+    for name, role, owner in (
+        ("maria", "program_owner", "Maria Okafor"),
+        ("erin", "executive", None),
+    ):
+        args = ["users", "add", name, "--role", role, "--password-stdin", "--db", path]
+        result = run_cli_input(
+            [*args, *(["--owner-name", owner] if owner else [])], PASSWORD + "\n"
+        )
+        assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture(scope="module")
+def url(db: Path) -> Iterator[str]:
+    with serving(db, env={"SCALEBOARD_SIGN_IN": "on"}) as base:
+        yield base
+    assert server_errors(db) == []
+
+
+def blocked_initiative_of_maria(db: Path) -> str:
+    """An active initiative of Maria Okafor's that is held at its gate."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        owned = {
+            r[0]
+            for r in con.execute(
+                "select initiative_id from initiatives where program_owner = 'Maria Okafor'"
+            ).fetchall()
+        }
+    entries = metrics_json(db)["initiatives"]
+    held = [
+        e["initiative_id"]
+        for e in entries
+        if e["initiative_id"] in owned and e["ready_for_next_stage"] is False
+    ]
+    assert held, "the sample gives Maria Okafor a blocked initiative"
+    return sorted(held)[0]
+
+
+def sign_in(page: Page, url: str, name: str) -> None:
+    page.goto(url + "/login")
+    page.fill("#login-username", name)
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    expect(page.locator("#app-user-name")).to_contain_text(name, timeout=TIMEOUT_MS)
+
+
+def test_an_owner_decides_and_an_executive_reads(browser: Browser, url: str, db: Path) -> None:
+    initiative_id = blocked_initiative_of_maria(db)
+    owner = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    owner.set_default_timeout(TIMEOUT_MS)
+    sign_in(owner, url, "maria")
+    owner.goto(f"{url}/initiatives/{initiative_id}")
+    form = owner.locator("#initiative-decision-form")
+    expect(form).to_be_visible()
+    form.get_by_label("Advance").check()
+    owner.fill("#initiative-decision-rationale", "Adoption is there; <b>scale</b> it")
+    owner.click("#initiative-decision-submit")
+    expect(owner.locator("#initiative-decision-feedback")).to_contain_text(
+        "needs an override reason"
+    )
+    owner.fill("#initiative-decision-override", "Sponsor named at the steering committee")
+    owner.click("#initiative-decision-submit")
+    expect(owner.locator("#initiative-decision-feedback")).to_contain_text("Recorded: advance")
+    log = owner.locator("#initiative-decision-log-list")
+    expect(log).to_contain_text("Adoption is there; <b>scale</b> it")  # shown as text
+    expect(log).to_contain_text("Override of open gate blockers: Sponsor named")
+    expect(log).to_contain_text("pending: not in the data yet")
+    assert log.locator("b").count() == 0
+    owner.goto(url + "/roadmap")
+    expect(owner.locator("#roadmap-decisions")).to_contain_text(
+        "Sponsor named at the steering committee"
+    )
+    expect(owner.locator("#roadmap-decisions .roadmap-decision-pending")).to_have_count(1)
+    owner.click("#app-sign-out")
+    expect(owner.locator("#login-form")).to_be_visible()
+
+    executive = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    executive.set_default_timeout(TIMEOUT_MS)
+    sign_in(executive, url, "erin")
+    executive.goto(f"{url}/initiatives/{initiative_id}")
+    expect(executive.locator("#initiative-decision-log-list")).to_contain_text("Sponsor named")
+    expect(executive.locator("#initiative-read-only")).to_be_visible()
+    expect(executive.locator("#initiative-decision-form")).to_have_count(0)
+    expect(executive.locator("#initiative-annotation-form")).to_have_count(0)
+    expect(executive.locator("#initiative-target-submit")).to_have_count(0)
