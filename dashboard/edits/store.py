@@ -79,7 +79,7 @@ class EditsStore:
         else:
             self.engine = sa.create_engine(self.url, pool_pre_ping=True, pool_size=5)
         self._migrated = False
-        self._empty_engine: sa.Engine | None = None
+        self._empty_engines = threading.local()
         self._lock = threading.Lock()
 
     @classmethod
@@ -119,12 +119,15 @@ class EditsStore:
         return Path(self.url.database or "")
 
     def _empty(self) -> sa.Engine:
-        if self._empty_engine is None:
+        """An empty in-memory store, one per thread (a SQLite connection stays in the
+        thread that made it)."""
+        engine: sa.Engine | None = getattr(self._empty_engines, "engine", None)
+        if engine is None:
             engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool)
             with engine.begin() as conn:
                 schema.metadata.create_all(conn)
-            self._empty_engine = engine
-        return self._empty_engine
+            self._empty_engines.engine = engine
+        return engine
 
     def _cause(self, exc: sa.exc.DBAPIError) -> str:
         return f"{self.describe()}: {str(exc.orig).splitlines()[0]}"

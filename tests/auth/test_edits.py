@@ -193,6 +193,26 @@ def test_a_store_migrates_once_and_refuses_a_newer_schema(store: EditsStore) -> 
     again.migrate()
     with again.write() as conn:
         conn.exec_driver_sql("update edits_schema set version = 99")
+    again.dispose()
     newer = EditsStore(store.url.render_as_string(hide_password=False))
     with pytest.raises(Exception, match="newer than this Scaleboard"):
         newer.migrate()
+    newer.dispose()
+
+
+def test_a_store_not_created_yet_reads_empty_from_any_thread(tmp_path) -> None:
+    """A read-only server (sign-in off) reads a store that does not exist from many
+    threads: it stays uncreated and every thread reads it as empty."""
+    edits = EditsStore(f"sqlite:///{tmp_path / 'never.sqlite'}")
+    seen: list[object] = []
+
+    def read() -> None:
+        seen.append(decisions.latest_decisions(edits))
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == [{}] * 4
+    assert not (tmp_path / "never.sqlite").exists()
