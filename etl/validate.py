@@ -231,7 +231,7 @@ def _reference_checks(
     """Rules that look rows up in other tables, each with the lookup that breaks it. The
     lookup is computed once per row as a column (`Problem.when`), shared by `_problems`
     and `_ok`: written inline in both, DuckDB would join twice."""
-    checks = []
+    checks: list[tuple[Problem, str]] = []
     if model.refers_to_initiative:
         reason = (
             "'initiative_id ' || _raw_initiative_id || ' is not a loaded initiative; "
@@ -263,6 +263,37 @@ def _reference_checks(
     return checks
 
 
+MAX_OFFSET_S = 14 * 3600
+"""The widest zone offset there is (UTC-12 to UTC+14; ISO 8601 allows up to 14:00 either
+way): beyond it an offset is a typo, and would move the event into another day or month."""
+
+
+def _offset_checks(
+    columns: tuple[Column, ...], positions: dict[str, int]
+) -> list[tuple[Problem, str]]:
+    """Timestamps whose zone offset is beyond +-14:00 (DuckDB accepts +25:00). The offset is
+    the local time (the text read without its zone) minus the instant."""
+    checks = []
+    for column in columns:
+        if column.kind != Kind.TIMESTAMP:
+            continue
+        raw, name = f"_raw_{column.name}", column.name
+        offset = f"((epoch_us(try_cast({raw} as timestamp)) - epoch_us({name})) // 1000000)"
+        shown = (
+            f"printf('%s%02d:%02d', case when {offset} < 0 then '-' else '+' end, "
+            f"abs({offset}) // 3600, abs({offset}) % 3600 // 60)"
+        )
+        reason = (
+            f"'{name} ' || {raw} || ' has the zone offset ' || {shown} || "
+            "', outside -14:00 to +14:00'"
+        )
+        when = f"_bad_offset_{name}"
+        checks.append(
+            (_problem(positions[name], name, raw, when, reason), f"abs({offset}) > {MAX_OFFSET_S}")
+        )
+    return checks
+
+
 def check_select(plan: CheckPlan, source: str, row_sql: str = "rowid + 1") -> str:
     """A select of the typed columns, `_row` (the record number: `row_sql` over `source`),
     `_problems` (every rule each row breaks) and `_ok` (it breaks none: cheaper than
@@ -276,15 +307,18 @@ def check_select(plan: CheckPlan, source: str, row_sql: str = "rowid + 1") -> st
         for c in columns
         for p in _column_problems(positions[c.name], c, f"_raw_{c.name}", c.name, plan.months)
     ]
-    references = _reference_checks(model, plan, positions)
+    computed = [
+        *_offset_checks(columns, positions),
+        *_reference_checks(model, plan, positions),
+    ]
     problems = [
         *per_column,
         *_rule_problems(model, positions),
         *_key_problems(model, positions),
-        *(problem for problem, _ in references),
+        *(problem for problem, _ in computed),
     ]
-    lookups = "".join(f", {lookup} as {problem.when}" for problem, lookup in references)
-    helpers = ["_key_count", *(problem.when for problem, _ in references)]
+    lookups = "".join(f", {lookup} as {problem.when}" for problem, lookup in computed)
+    helpers = ["_key_count", *(problem.when for problem, _ in computed)]
     structs = ", ".join(p.struct_sql() for p in problems)
     broken = " or ".join(f"coalesce({p.when}, false)" for p in problems)
     if model.key:
