@@ -14,6 +14,7 @@ from etl.adapters import AdapterOptions
 from etl.config import Settings
 from etl.contracts import ENTITIES, columns_of
 from etl.events import refresh_monthly_active
+from etl.identifiers import register_id_functions
 from etl.load_adapted import load_adapted
 from etl.marts import build_marts
 from etl.period import PlausibleMonths
@@ -69,6 +70,7 @@ class Loader:
         self.adapter_options = adapter_options or AdapterOptions()
         self.touched_months: set[dt.date] = set()
         self.scratch = Path(tempfile.mkdtemp(prefix="scaleboard-"))
+        register_id_functions(con)
 
     def close(self) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)

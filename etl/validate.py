@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from etl.contracts import ENTITIES, Column, Kind, columns_of
 from etl.contracts.entities import Entity
+from etl.identifiers import FLAW_FUNCTION, flaw_sql
 from etl.period import PlausibleMonths
 
 TRUE_WORDS = ("true", "t", "yes", "1")
@@ -263,9 +264,55 @@ def _reference_checks(
     return checks
 
 
+ID_RULE = (
+    "an id must be in NFKC form, with no control or invisible characters, no space but "
+    "U+0020 and no dash but U+002D"
+)
+
 MAX_OFFSET_S = 14 * 3600
 """The widest zone offset there is (UTC-12 to UTC+14; ISO 8601 allows up to 14:00 either
 way): beyond it an offset is a typo, and would move the event into another day or month."""
+
+
+def _id_problem(column: Column, positions: dict[str, int], when: str) -> Problem:
+    raw = f"_raw_{column.name}"
+    flaw = f"coalesce({FLAW_FUNCTION}({raw}), 'is not in NFKC form')"
+    reason = f"'{column.name} ' || {raw} || ' ' || {flaw} || '; {ID_RULE}'"
+    return _problem(positions[column.name], column.name, raw, when, reason)
+
+
+def _looked_up(model: type[Entity], column: Column) -> bool:
+    """An initiative_id that must name a loaded initiative: those ids passed the rule, so a
+    lookalike is already an unknown initiative, and the rule runs on unknown ones alone."""
+    return column.name == "initiative_id" and model.refers_to_initiative
+
+
+def _id_checks(
+    model: type[Entity], columns: tuple[Column, ...], positions: dict[str, int]
+) -> list[tuple[Problem, str]]:
+    """Id columns with a lookalike character (etl.identifiers), each checked once per row as
+    a column; Python names the character only in the reason, computed for flagged rows."""
+    return [
+        (_id_problem(c, positions, f"_bad_{c.name}"), flaw_sql(f"_raw_{c.name}"))
+        for c in columns
+        if c.is_id and not _looked_up(model, c)
+    ]
+
+
+def _unknown_id_problems(
+    model: type[Entity], columns: tuple[Column, ...], positions: dict[str, int]
+) -> list[Problem]:
+    """The id rule on the initiative ids that are not loaded initiatives (CASE evaluates its
+    THEN branch on those rows only): one check per fact row would cost a regular expression."""
+    return [
+        _id_problem(
+            c,
+            positions,
+            f"(case when _unknown_initiative then {flaw_sql(f'_raw_{c.name}')} else false end)",
+        )
+        for c in columns
+        if c.is_id and _looked_up(model, c)
+    ]
 
 
 def _offset_checks(
@@ -308,6 +355,7 @@ def check_select(plan: CheckPlan, source: str, row_sql: str = "rowid + 1") -> st
         for p in _column_problems(positions[c.name], c, f"_raw_{c.name}", c.name, plan.months)
     ]
     computed = [
+        *_id_checks(model, columns, positions),
         *_offset_checks(columns, positions),
         *_reference_checks(model, plan, positions),
     ]
@@ -316,6 +364,7 @@ def check_select(plan: CheckPlan, source: str, row_sql: str = "rowid + 1") -> st
         *_rule_problems(model, positions),
         *_key_problems(model, positions),
         *(problem for problem, _ in computed),
+        *_unknown_id_problems(model, columns, positions),
     ]
     lookups = "".join(f", {lookup} as {problem.when}" for problem, lookup in computed)
     helpers = ["_key_count", *(problem.when for problem, _ in computed)]

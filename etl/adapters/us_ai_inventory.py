@@ -9,7 +9,8 @@ and read strictly: every record is loaded or rejected, none is skipped.
 - business_unit is the agency abbreviation (through `us_ai_inventory_agencies.csv`); the
   bureau goes into the description. The stage comes through `us_ai_inventory_stages.csv`
   (source_value, stage, status); a blank stage or one the mapping lacks is rejected.
-- The id is the file's id (prefixed with the agency when it does not start with it), unless
+- The id is the file's id (normalised: NFKC, every dash as `-`, spaces collapsed, see
+  `etl.identifiers`; prefixed with the agency when it does not start with it), unless
   it is blank or shared by several rows: then `<AGENCY>-<year>-<8 hex of md5(agency|name|
   bureau)>` (`-<n>` added when that repeats). Ids never match across years (the 2023 ones end
   in `-2023`, 2024 has none), so a use case whose (agency, name) is unique both in the file and
@@ -44,6 +45,7 @@ from etl.adapters.base import (
     run_adapter_sql,
 )
 from etl.contracts import ENTITIES, Stage, Status, columns_of
+from etl.identifiers import flaw_sql, normalise_sql
 from etl.readers import RefusedFile, strict_csv_scan, transcode_to_utf8
 
 STAGES = "us_ai_inventory_stages"
@@ -295,7 +297,8 @@ def _source_select(shape: Shape, index: dict[str, int]) -> str:
         "name": line(shape.name),
         "bureau": f"nullif(concat_ws(' / ', {', '.join(line(b) for b in shape.bureau)}), '')",
         "text": f"nullif(trim({col(shape.text)}), '')",
-        "source_id": line(shape.id),
+        "source_id": normalise_sql(line(shape.id)),
+        "is_id_normalised": f"coalesce({flaw_sql(line(shape.id))}, false)",
         "owner": line(shape.owner),
         "risk_tier": (
             f"case when list_contains($high_risk::varchar[], lower({line(shape.risk)})) "
@@ -345,7 +348,7 @@ def _output_sql(p: str) -> str:
 
 def _notes(con: duckdb.DuckDBPyConnection, p: str, shape: Shape) -> list[str]:
     """Warnings about the ids and dates of the rows the adapter passes on."""
-    [(missing, duplicate, groups, numbered, matched, prefixed, moved)] = _sql(
+    [(missing, duplicate, groups, numbered, matched, prefixed, moved, normalised)] = _sql(
         con, "id_report", p
     ).fetchall()
     synthesized = f"<AGENCY>-{shape.year}-<8 hex of md5(agency|name|bureau)>"
@@ -363,6 +366,12 @@ def _notes(con: duckdb.DuckDBPyConnection, p: str, shape: Shape) -> list[str]:
             "row: their ids end in -1, -2, ... in file order",
         ),
         (prefixed, f"{prefixed} ids do not start with their agency: it was put in front"),
+        (
+            normalised,
+            f"{normalised} ids held lookalike characters (another dash than -, another "
+            "space than U+0020, invisible or fullwidth characters): normalised (NFKC, every "
+            "dash as -, spaces collapsed)",
+        ),
         (
             matched,
             f"{matched} use cases match a stored initiative by agency and name: they keep "

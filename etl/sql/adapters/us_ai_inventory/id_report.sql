@@ -7,7 +7,8 @@ with final as (
         count(*) filter (where starts_with(initiative_id, base_id || '-')) as numbered,
         count(*) filter (where id_origin = 'matched') as matched,
         count(*) filter (where own_id is distinct from source_id) as prefixed,
-        count(*) filter (where is_moved) as moved
+        count(*) filter (where is_moved) as moved,
+        count(*) filter (where is_id_normalised) as normalised
     from {prefix}_dated
 )
 
