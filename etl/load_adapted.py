@@ -6,6 +6,7 @@ The dependency is one-way: `etl.loader` calls `load_adapted` with itself as the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -53,6 +54,7 @@ def load_adapted(
     """Converts, checks and stores one export; rows read = loaded + rejected + unallocated."""
     assert source.adapter is not None
     con = loader.con
+    options = dataclasses.replace(options, plausible_months=loader.plausible_months)
     try:
         conversion = ADAPTERS[source.adapter].convert(con, path, options, f"adapted_{index}")
     except AdapterError as exc:

@@ -13,6 +13,7 @@ from etl.adapters import AdapterOptions
 from etl.config import Settings
 from etl.contracts import ENTITIES, columns_of
 from etl.events import refresh_monthly_active
+from etl.identifiers import register_id_functions
 from etl.load_adapted import load_adapted
 from etl.marts import build_marts
 from etl.period import PlausibleMonths
@@ -79,6 +80,7 @@ class Loader:
         self.adapter_options = adapter_options or AdapterOptions()
         self.touched_months: set[dt.date] = set()
         self.scratch = scratch.make()
+        register_id_functions(con)
 
     def close(self) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from etl.contracts import ENTITIES, Column, Kind, columns_of
 from etl.contracts.entities import Entity
+from etl.identifiers import FLAW_FUNCTION, flaw_sql
 from etl.period import PlausibleMonths
 
 TRUE_WORDS = ("true", "t", "yes", "1")
@@ -250,7 +251,7 @@ def _reference_checks(
     """Rules that look rows up in other tables, each with the lookup that breaks it. The
     lookup is computed once per row as a column (`Problem.when`), shared by `_problems`
     and `_ok`: written inline in both, DuckDB would join twice."""
-    checks = []
+    checks: list[tuple[Problem, str]] = []
     if model.refers_to_initiative:
         reason = (
             "'initiative_id ' || _raw_initiative_id || ' is not a loaded initiative; "
@@ -282,6 +283,83 @@ def _reference_checks(
     return checks
 
 
+ID_RULE = (
+    "an id must be in NFKC form, with no control or invisible characters, no space but "
+    "U+0020 and no dash but U+002D"
+)
+
+MAX_OFFSET_S = 14 * 3600
+"""The widest zone offset there is (UTC-12 to UTC+14; ISO 8601 allows up to 14:00 either
+way): beyond it an offset is a typo, and would move the event into another day or month."""
+
+
+def _id_problem(column: Column, positions: dict[str, int], when: str) -> Problem:
+    raw = f"_raw_{column.name}"
+    flaw = f"coalesce({FLAW_FUNCTION}({raw}), 'is not in NFKC form')"
+    reason = f"'{column.name} ' || {raw} || ' ' || {flaw} || '; {ID_RULE}'"
+    return _problem(positions[column.name], column.name, raw, when, reason)
+
+
+def _looked_up(model: type[Entity], column: Column) -> bool:
+    """An initiative_id that must name a loaded initiative: those ids passed the rule, so a
+    lookalike is already an unknown initiative, and the rule runs on unknown ones alone."""
+    return column.name == "initiative_id" and model.refers_to_initiative
+
+
+def _id_checks(
+    model: type[Entity], columns: tuple[Column, ...], positions: dict[str, int]
+) -> list[tuple[Problem, str]]:
+    """Id columns with a lookalike character (etl.identifiers), each checked once per row as
+    a column; Python names the character only in the reason, computed for flagged rows."""
+    return [
+        (_id_problem(c, positions, f"_lookalike_{c.name}"), flaw_sql(f"_raw_{c.name}"))
+        for c in columns
+        if c.is_id and not _looked_up(model, c)
+    ]
+
+
+def _unknown_id_problems(
+    model: type[Entity], columns: tuple[Column, ...], positions: dict[str, int]
+) -> list[Problem]:
+    """The id rule on the initiative ids that are not loaded initiatives (CASE evaluates its
+    THEN branch on those rows only): one check per fact row would cost a regular expression."""
+    return [
+        _id_problem(
+            c,
+            positions,
+            f"(case when _unknown_initiative then {flaw_sql(f'_raw_{c.name}')} else false end)",
+        )
+        for c in columns
+        if c.is_id and _looked_up(model, c)
+    ]
+
+
+def _offset_checks(
+    columns: tuple[Column, ...], positions: dict[str, int]
+) -> list[tuple[Problem, str]]:
+    """Timestamps whose zone offset is beyond +-14:00 (DuckDB accepts +25:00). The offset is
+    the local time (the text read without its zone) minus the instant."""
+    checks = []
+    for column in columns:
+        if column.kind != Kind.TIMESTAMP:
+            continue
+        raw, name = f"_raw_{column.name}", column.name
+        offset = f"((epoch_us(try_cast({raw} as timestamp)) - epoch_us({name})) // 1000000)"
+        shown = (
+            f"printf('%s%02d:%02d', case when {offset} < 0 then '-' else '+' end, "
+            f"abs({offset}) // 3600, abs({offset}) % 3600 // 60)"
+        )
+        reason = (
+            f"'{name} ' || {raw} || ' has the zone offset ' || {shown} || "
+            "', outside -14:00 to +14:00'"
+        )
+        when = f"_bad_offset_{name}"
+        checks.append(
+            (_problem(positions[name], name, raw, when, reason), f"abs({offset}) > {MAX_OFFSET_S}")
+        )
+    return checks
+
+
 def check_select(plan: CheckPlan, source: str, row_sql: str = "rowid + 1") -> str:
     """A select of the typed columns, `_row` (the record number: `row_sql` over `source`),
     `_problems` (every rule each row breaks) and `_ok` (it breaks none: cheaper than
@@ -295,15 +373,20 @@ def check_select(plan: CheckPlan, source: str, row_sql: str = "rowid + 1") -> st
         for c in columns
         for p in _column_problems(positions[c.name], c, plan, f"_raw_{c.name}", c.name)
     ]
-    references = _reference_checks(model, plan, positions)
+    computed = [
+        *_id_checks(model, columns, positions),
+        *_offset_checks(columns, positions),
+        *_reference_checks(model, plan, positions),
+    ]
     problems = [
         *per_column,
         *_rule_problems(model, positions),
         *_key_problems(model, positions),
-        *(problem for problem, _ in references),
+        *(problem for problem, _ in computed),
+        *_unknown_id_problems(model, columns, positions),
     ]
-    lookups = "".join(f", {lookup} as {problem.when}" for problem, lookup in references)
-    helpers = ["_key_count", *(problem.when for problem, _ in references)]
+    lookups = "".join(f", {lookup} as {problem.when}" for problem, lookup in computed)
+    helpers = ["_key_count", *(problem.when for problem, _ in computed)]
     helpers += [f"_bad_{c.name}" for c in columns if plan.has_bad]
     structs = ", ".join(p.struct_sql() for p in problems)
     broken = " or ".join(f"coalesce({p.when}, false)" for p in problems)

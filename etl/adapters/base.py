@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 import duckdb
 
+from etl.period import PlausibleMonths
 from etl.sql_files import run_sql
 
 
@@ -37,6 +38,9 @@ class AdapterOptions:
     initiative_tag: str | None = None
     map_file: Path | None = None
     cost_column: str | None = None
+    plausible_months: PlausibleMonths | None = None
+    """The settings' plausible months (filled in by the loader): a date of a source record
+    outside them is a typo (1905), treated as missing."""
 
 
 @dataclass(frozen=True)

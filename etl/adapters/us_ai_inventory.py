@@ -9,7 +9,8 @@ and read strictly: every record is loaded or rejected, none is skipped.
 - business_unit is the agency abbreviation (through `us_ai_inventory_agencies.csv`); the
   bureau goes into the description. The stage comes through `us_ai_inventory_stages.csv`
   (source_value, stage, status); a blank stage or one the mapping lacks is rejected.
-- The id is the file's id (prefixed with the agency when it does not start with it), unless
+- The id is the file's id (normalised: NFKC, every dash as `-`, spaces collapsed, see
+  `etl.identifiers`; prefixed with the agency when it does not start with it), unless
   it is blank or shared by several rows: then `<AGENCY>-<year>-<8 hex of md5(agency|name|
   bureau)>` (`-<n>` added when that repeats). Ids never match across years (the 2023 ones end
   in `-2023`, 2024 has none), so a use case whose (agency, name) is unique both in the file and
@@ -43,7 +44,10 @@ from etl.adapters.base import (
     read_mapping,
     run_adapter_sql,
 )
+from etl.config import Settings
 from etl.contracts import ENTITIES, Stage, Status, columns_of
+from etl.identifiers import flaw_sql, normalise_sql
+from etl.period import PlausibleMonths
 from etl.readers import RefusedFile, strict_csv_scan, transcode_to_utf8
 
 STAGES = "us_ai_inventory_stages"
@@ -272,11 +276,20 @@ def _shape(header: list[str]) -> tuple[Shape, dict[str, int]]:
     )
 
 
+def _date_columns(shape: Shape) -> list[str]:
+    """Every date column the year's shape reads, once each."""
+    names = [shape.started] if shape.started else []
+    names += [c for columns in shape.dates.values() for c in columns]
+    return list(dict.fromkeys(names))
+
+
 def _source_select(shape: Shape, index: dict[str, int]) -> str:
     """The columns the adapter reads, from the positional columns c0, c1, ... of the file;
-    `stage_dates` maps each stage to its date column. Parameters: `$last_day` (the inventory
-    year's last day), `$high_risk` (the risk values that make a use case high risk) and
-    `$stages` (the stage names)."""
+    `stage_dates` maps each stage to its date column, `implausible_dates` counts the dates
+    that parse but fall outside `$first_day`..`$last_day` (the plausible months' first day,
+    the inventory year's last day, or the plausible months' last when earlier), read as
+    missing. Other parameters: `$high_risk` (the risk values that make a use case high
+    risk) and `$stages` (the stage names)."""
 
     def col(name: str | None) -> str:
         position = index.get((name or "").lower())
@@ -286,7 +299,7 @@ def _source_select(shape: Shape, index: dict[str, int]) -> str:
         return f"us_ai_line({col(name)})"
 
     def date(names: tuple[str, ...]) -> str:
-        dates = [f"us_ai_date({col(c)}, $last_day)" for c in names]
+        dates = [f"us_ai_date({col(c)}, $first_day, $last_day)" for c in names]
         return f"coalesce({', '.join(dates)})" if dates else "null::date"
 
     selected = {
@@ -295,14 +308,24 @@ def _source_select(shape: Shape, index: dict[str, int]) -> str:
         "name": line(shape.name),
         "bureau": f"nullif(concat_ws(' / ', {', '.join(line(b) for b in shape.bureau)}), '')",
         "text": f"nullif(trim({col(shape.text)}), '')",
-        "source_id": line(shape.id),
+        "source_id": normalise_sql(line(shape.id)),
+        "is_id_normalised": f"coalesce({flaw_sql(line(shape.id))}, false)",
         "owner": line(shape.owner),
         "risk_tier": (
             f"case when list_contains($high_risk::varchar[], lower({line(shape.risk)})) "
             "then 'high' end"
         ),
-        "started_on": f"us_ai_date({col(shape.started)}, $last_day)",
+        "started_on": f"us_ai_date({col(shape.started)}, $first_day, $last_day)",
         "stage_dates": f"map($stages, [{', '.join(date(shape.dates.get(s, ())) for s in Stage)}])",
+        "implausible_dates": " + ".join(
+            [
+                "0",
+                *(
+                    f"us_ai_implausible({col(c)}, $first_day, $last_day)::int"
+                    for c in _date_columns(shape)
+                ),
+            ]
+        ),
     }
     return ", ".join(f"{sql} as {name}" for name, sql in selected.items())
 
@@ -343,11 +366,14 @@ def _output_sql(p: str) -> str:
     )
 
 
-def _notes(con: duckdb.DuckDBPyConnection, p: str, shape: Shape) -> list[str]:
+def _notes(
+    con: duckdb.DuckDBPyConnection, p: str, shape: Shape, plausible: PlausibleMonths
+) -> list[str]:
     """Warnings about the ids and dates of the rows the adapter passes on."""
-    [(missing, duplicate, groups, numbered, matched, prefixed, moved)] = _sql(
+    [(missing, duplicate, groups, numbered, matched, prefixed, moved, normalised, dates)] = _sql(
         con, "id_report", p
     ).fetchall()
+    last = min(dt.date(shape.year, 12, 31), plausible.last_day)
     synthesized = f"<AGENCY>-{shape.year}-<8 hex of md5(agency|name|bureau)>"
     own = " (their own id is in their description)" if shape.id else ""
     texts = [
@@ -364,9 +390,20 @@ def _notes(con: duckdb.DuckDBPyConnection, p: str, shape: Shape) -> list[str]:
         ),
         (prefixed, f"{prefixed} ids do not start with their agency: it was put in front"),
         (
+            normalised,
+            f"{normalised} ids held lookalike characters (another dash than -, another "
+            "space than U+0020, invisible or fullwidth characters): normalised (NFKC, every "
+            "dash as -, spaces collapsed)",
+        ),
+        (
             matched,
             f"{matched} use cases match a stored initiative by agency and name: they keep "
             f"its id{own}",
+        ),
+        (
+            dates,
+            f"{dates} dates outside {plausible.first} to {last} (the plausible months, "
+            "SCALEBOARD_EARLIEST_MONTH, and the inventory year) were read as missing",
         ),
         (
             moved,
@@ -395,6 +432,7 @@ class UsAiInventory:
         self, con: duckdb.DuckDBPyConnection, path: Path, options: AdapterOptions, prefix: str
     ) -> Conversion:
         p = prefix
+        plausible = options.plausible_months or Settings().plausible_months()
         mapping_file = _load_mappings(con, options, p)
         _sql(con, "macros", p)
         shape, index = _read(con, path, p)
@@ -403,7 +441,8 @@ class UsAiInventory:
             f"create or replace temp table {p}_source as "
             f"select rowid + 1 as _source_row, {_source_select(shape, index)} from {p}_file",
             {
-                "last_day": dt.date(shape.year, 12, 31),
+                "first_day": plausible.first,
+                "last_day": min(dt.date(shape.year, 12, 31), plausible.last_day),
                 "high_risk": list(shape.high_risk),
                 "stages": [str(s) for s in Stage],
             },
@@ -419,5 +458,5 @@ class UsAiInventory:
             rows_read=int(rows),
             rejects_table=f"{p}_rejects",
             mappings=_mappings(con, p, shape),
-            notes=_notes(con, p, shape),
+            notes=_notes(con, p, shape, plausible),
         )

@@ -59,6 +59,15 @@ CURRENCY = Marker(Kind.CURRENCY)
 
 
 @dataclass(frozen=True)
+class IdMarker:
+    """Annotation metadata of an id column: text that must follow the id rule (no
+    lookalike characters, see `etl.identifiers`)."""
+
+
+ID = IdMarker()
+
+
+@dataclass(frozen=True)
 class Column:
     """One contract column, as the loader and the DDL need it."""
 
@@ -71,6 +80,7 @@ class Column:
     le: float | None = None
     choices: tuple[str, ...] = ()
     description: str = ""
+    is_id: bool = False
 
     @property
     def sql_type(self) -> str:
@@ -121,6 +131,7 @@ def _column(name: str, info: FieldInfo) -> Column:
         default=default,
         choices=choices,
         description=info.description or "",
+        is_id=any(isinstance(m, IdMarker) for m in info.metadata),
         **bounds,
     )
 

@@ -14,9 +14,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from etl.contracts.columns import CURRENCY, MONTH
+from etl.contracts.columns import CURRENCY, ID, MONTH
+from etl.identifiers import id_flaw
 
 
 class Stage(StrEnum):
@@ -80,6 +81,15 @@ class RowRule:
         return bool(ops[self.op])
 
 
+def _valid_id(value: str) -> str:
+    flaw = id_flaw(value)
+    if flaw:
+        raise ValueError(f"the id {value!r} {flaw}")
+    return value
+
+
+Id = Annotated[str, ID, AfterValidator(_valid_id)]
+"""An id column: text without lookalike characters (see `etl.identifiers`)."""
 Month = Annotated[dt.date, MONTH]
 Currency = Annotated[str | None, CURRENCY]
 Money = Decimal
@@ -108,7 +118,7 @@ class Initiative(Entity):
     key: ClassVar[tuple[str, ...]] = ("initiative_id",)
     refers_to_initiative: ClassVar[bool] = False
 
-    initiative_id: str
+    initiative_id: Id
     name: str
     business_unit: str
     stage: Stage
@@ -127,7 +137,7 @@ class StageHistory(Entity):
     entity: ClassVar[str] = "stage_history"
     key: ClassVar[tuple[str, ...]] = ("initiative_id", "entered_on")
 
-    initiative_id: str
+    initiative_id: Id
     stage: Stage
     entered_on: dt.date
 
@@ -137,7 +147,7 @@ class Roadmap(Entity):
     key: ClassVar[tuple[str, ...]] = ("initiative_id", "stage")
     row_rules: ClassVar[tuple[RowRule, ...]] = (RowRule("planned_end", ">=", "planned_start"),)
 
-    initiative_id: str
+    initiative_id: Id
     stage: Stage
     planned_start: dt.date
     planned_end: dt.date
@@ -148,7 +158,7 @@ class Adoption(Entity):
     key: ClassVar[tuple[str, ...]] = ("initiative_id", "month")
     row_rules: ClassVar[tuple[RowRule, ...]] = (RowRule("eligible_users", ">=", "active_users"),)
 
-    initiative_id: str
+    initiative_id: Id
     month: Month
     active_users: Annotated[int, Field(ge=0)]
     eligible_users: Annotated[int, Field(ge=0)]
@@ -158,7 +168,7 @@ class Cost(Entity):
     entity: ClassVar[str] = "costs"
     key: ClassVar[tuple[str, ...]] = ("initiative_id", "month", "category", "source")
 
-    initiative_id: str
+    initiative_id: Id
     month: Month
     category: CostCategory
     amount: Annotated[Money, Field(ge=0)]
@@ -170,7 +180,7 @@ class Outcome(Entity):
     entity: ClassVar[str] = "outcomes"
     key: ClassVar[tuple[str, ...]] = ("initiative_id", "month", "kind")
 
-    initiative_id: str
+    initiative_id: Id
     month: Month
     value: Money
     insights: Annotated[int, Field(ge=0)]
@@ -182,7 +192,7 @@ class ModelMetric(Entity):
     entity: ClassVar[str] = "model_metrics"
     key: ClassVar[tuple[str, ...]] = ("initiative_id", "model", "metric", "measured_on")
 
-    initiative_id: str
+    initiative_id: Id
     model: str
     metric: str
     measured_on: dt.date
@@ -195,7 +205,7 @@ class Readiness(Entity):
     entity: ClassVar[str] = "readiness"
     key: ClassVar[tuple[str, ...]] = ("initiative_id", "dimension", "assessed_on")
 
-    initiative_id: str
+    initiative_id: Id
     dimension: Dimension
     score: Annotated[float, Field(ge=0, le=5)]
     assessed_on: dt.date
@@ -215,8 +225,8 @@ class UsageEvent(Entity):
     entity: ClassVar[str] = "usage_events"
     key: ClassVar[tuple[str, ...]] = ()  # append-only
 
-    initiative_id: str
-    user_id: str
+    initiative_id: Id
+    user_id: Id
     event_time: dt.datetime
     action: str | None = None
 
