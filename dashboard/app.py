@@ -36,7 +36,7 @@ def on_callback_error(error: Exception) -> None:
     log.error("callback failed", exc_info=error)
     message = "Something went wrong while updating the page; it shows the previous view."
     if isinstance(error, StorageError):
-        message = f"The data cannot be read ({error}); the page shows the previous view."
+        message = "The data cannot be read (see the server log); the page shows the previous view."
     set_props("app-error", {"children": notice(message, color="danger", dismissable=True)})
 
 

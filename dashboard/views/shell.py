@@ -140,13 +140,14 @@ def nav_state(pathname: str | None, search: str | None) -> dict[str, Any]:
 
 def database_notice(reader: Reader, path: Path) -> list[Component]:
     """Says so when there is no database at the path the server reads (a mistyped `--db`
-    must not pass for an empty portfolio), and how to create it; the server never does."""
+    must not pass for an empty portfolio), and how to create it; the server never does.
+    It names the file, never its folder: the page shows nothing of the server's disk."""
     if reader.snapshot.file_id is not None:
         return []
     text = (
-        f"There is no database at {path} yet. Load data into it with "
-        f"`scaleboard load --db {path} FILES` (the files of docs/contract.md); the page "
-        "shows it as soon as the load ends."
+        f"There is no database {path.name} yet. Load data into it with "
+        "`scaleboard load --db PATH FILES`, PATH being the `--db` of `scaleboard serve` "
+        "(the files of docs/contract.md); the page shows it as soon as the load ends."
     )
     return [notice(text, id="app-database-notice", color="info")]
 
