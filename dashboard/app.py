@@ -15,6 +15,7 @@ from dashboard import pages
 from dashboard.components import notice
 from dashboard.components.shell import NAV, shell
 from dashboard.db import Database
+from dashboard.http_policy import install_http_policy
 from dashboard.views import shell as views
 from etl.config import Settings, get_settings
 from etl.storage import StorageError
@@ -143,4 +144,5 @@ def create_app(db_path: Path | str, settings: Settings | None = None) -> Dash:
     _register_frame(app, data)
     pages.register_all(app, data)
     _install_http_status(app, data)
+    install_http_policy(app.server, data.settings)
     return app

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     load_memory_limit: str = Field(
         "1GB", description="DuckDB's memory limit in a load; beyond it DuckDB spills to disk."
     )
+    max_request_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        description="The largest request body the dashboard's server accepts (HTTP 413 "
+        "beyond it); a page's callback requests are a few kilobytes.",
+    )
 
     @field_validator("reporting_currency", mode="before")
     @classmethod
