@@ -20,6 +20,7 @@ from dashboard.auth.web import current_actor, install_sign_in
 from dashboard.components import notice
 from dashboard.components.shell import NAV, shell, user_menu
 from dashboard.db import Database
+from dashboard.http_policy import install_http_policy
 from dashboard.views import shell as views
 from etl.config import Settings, get_settings
 from etl.storage import StorageError
@@ -44,7 +45,7 @@ def on_callback_error(error: Exception) -> None:
     log.error("callback failed", exc_info=error)
     message = "Something went wrong while updating the page; it shows the previous view."
     if isinstance(error, StorageError):
-        message = f"The data cannot be read ({error}); the page shows the previous view."
+        message = "The data cannot be read (see the server log); the page shows the previous view."
     set_props("app-error", {"children": notice(message, color="danger", dismissable=True)})
 
 
@@ -160,6 +161,7 @@ def create_app(db_path: Path | str, settings: Settings | None = None) -> Dash:
     _register_user(app)
     pages.register_all(app, data)
     _install_http_status(app, data)
+    install_http_policy(app.server, data.settings)
     key = session_key(data.path, settings) if settings.sign_in else secrets.token_hex(32)
     install_sign_in(app.server, data.edits, settings, key)
     return app

@@ -7,6 +7,7 @@ is ever shared between processes.
 from __future__ import annotations
 
 import ipaddress
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,10 +32,30 @@ class ServeOptions:
         return f"{host}:{self.port}"
 
     @property
-    def url(self) -> str:
-        shown = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+    def all_interfaces(self) -> bool:
+        """A wildcard host: the server listens on every interface of the machine."""
+        return self.host.strip("[]") in ("", "0.0.0.0", "::")
+
+    def url(self, machine: str | None = None) -> str:
+        """The address to open: the host itself, or for a wildcard host this machine's name
+        (`machine`, default its host name), since a wildcard is no address to open."""
+        shown = (machine or socket.gethostname()) if self.all_interfaces else self.host
         shown = f"[{shown}]" if ":" in shown and not shown.startswith("[") else shown
         return f"http://{shown}:{self.port}/"
+
+    def listening(self, machine: str | None = None) -> str:
+        """Where the server listens, as the banner says it: `listening on 127.0.0.1 port
+        8050; open http://127.0.0.1:8050/`, or for a wildcard host `listening on all
+        interfaces (0.0.0.0) port 8050; open http://NAME:8050/ (...)`."""
+        if not self.all_interfaces:
+            return f"listening on {self.host} port {self.port}; open {self.url()}"
+        wildcard = self.host.strip("[]") or "0.0.0.0"
+        local = "http://[::1]" if wildcard == "::" else "http://127.0.0.1"
+        return (
+            f"listening on all interfaces ({wildcard}) port {self.port}; open "
+            f"{self.url(machine)} or another address of this machine ({local}:{self.port}/ "
+            "on the machine itself)"
+        )
 
 
 def is_loopback(host: str) -> bool:

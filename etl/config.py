@@ -95,6 +95,12 @@ class Settings(BaseSettings):
     auth_proxy_roles_file: Path | None = Field(
         None, description="TOML file mapping the proxy's groups to roles (docs/security.md)."
     )
+    max_request_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        description="The largest request body the dashboard's server accepts (HTTP 413 "
+        "beyond it); a page's callback requests are a few kilobytes.",
+    )
 
     @field_validator("reporting_currency", mode="before")
     @classmethod

@@ -298,7 +298,7 @@ def serve(
         )
     options = ServeOptions(_db(db), host=host, port=port, workers=workers, threads=threads)
     mode = "development server" if dev else f"{workers} workers x {threads} threads"
-    typer.echo(f"Scaleboard at {options.url} (db: {options.db}, {mode}); Ctrl+C stops it")
+    typer.echo(f"Scaleboard {options.listening()} (db: {options.db}, {mode}); Ctrl+C stops it")
     run_server(options, settings, dev=dev)
 
 

@@ -55,3 +55,13 @@ dagcomponentfuncs.InitiativeLink = function (props) {
     props.value
   );
 };
+
+// A cell of a CSV export (csvExportParams.processCellCallback): the rule of csv_cell in
+// dashboard/components/tables.py. Text that starts like a formula gets a leading quote; a
+// number is a numeric cell and is written as it is (raw, not formatted: -12.5, never "-$12.50").
+dagfuncs.sbCsvCell = function (params) {
+  var value = params.value;
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(value)) return "'" + value;
+  return value;
+};

@@ -9,6 +9,27 @@ import pandas as pd
 
 Column = dict[str, Any]
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula in a CSV cell (OWASP, CSV injection)."""
+CSV_EXPORT = {"processCellCallback": {"function": "sbCsvCell(params)"}}
+"""AG Grid's export hook in the browser: `sbCsvCell` (assets/dashAgGridFunctions.js) applies
+`csv_cell`'s rule."""
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell as a CSV export writes it: text that starts like a formula gets a leading
+    `'`, so a spreadsheet shows it and runs nothing. A number is a numeric cell, not text,
+    and stays as it is (`-12.5`): it cannot hold a formula. Browser exports apply the same
+    rule (`sbCsvCell`)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """`csv_cell` of every cell: the frame a server-side CSV export writes."""
+    return df.map(csv_cell)
+
 
 def text(field: str, header: str, **extra: Any) -> Column:
     return {
@@ -64,7 +85,12 @@ def grid(
     `fit` sizes the columns to the grid's width (small tables) instead of their content.
     `infinite` makes the grid ask a callback for each block of 50 rows (`getRowsRequest`),
     sorted and filtered on the server: thousands of rows never travel at once."""
-    options: dict[str, Any] = {"animateRows": False, "pagination": True, "paginationPageSize": 50}
+    options: dict[str, Any] = {
+        "animateRows": False,
+        "pagination": True,
+        "paginationPageSize": 50,
+        "defaultCsvExportParams": CSV_EXPORT,  # an export by the grid's API, too
+    }
     extra: dict[str, Any] = {"rowData": []}
     if infinite:
         options |= {"cacheBlockSize": 50, "maxBlocksInCache": 20}
@@ -74,7 +100,7 @@ def grid(
         columnDefs=[],
         defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True, "minWidth": 90},
         dashGridOptions=options,
-        csvExportParams={"fileName": export_name or f"{grid_id}.csv"},
+        csvExportParams={"fileName": export_name or f"{grid_id}.csv", **CSV_EXPORT},
         columnSize="responsiveSizeToFit" if fit else "autoSize",
         style={"height": f"{height}px", "width": "100%"},
         **extra,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable
 from typing import Any
 
 import plotly.graph_objects as go
@@ -9,6 +11,18 @@ import plotly.graph_objects as go
 from dashboard.theme import GREY, template
 
 NO_DATA = "No data for these filters"
+
+
+def plain(text: object) -> str:
+    """Text a user or a data file wrote, as Plotly shows it literally: Plotly reads `<a>`,
+    `<b>`, `<br>` and entities in labels, hover text, ticks and titles as markup, so they
+    are escaped (`<` -> `&lt;`, `&` -> `&amp;`) before the text goes into a figure."""
+    return html.escape(str(text), quote=False)
+
+
+def plain_all(texts: Iterable[object]) -> list[str]:
+    """`plain` of each text."""
+    return [plain(t) for t in texts]
 
 
 def base_figure(**layout: Any) -> go.Figure:

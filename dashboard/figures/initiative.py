@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures import base_figure, empty_figure
+from dashboard.figures import base_figure, empty_figure, plain
 from dashboard.theme import BAD, BLUE, GOOD, GREY, VALUE_COLOR, category_color, template
 from etl.formatting import currency_prefix
 from etl.registry import cause_label
@@ -50,8 +50,9 @@ def cost_by_category(df: pd.DataFrame, currency: str) -> go.Figure:
     fig = base_figure(barmode="stack", yaxis=_money_axis(currency))
     for category, rows in df.groupby("category", sort=True):
         name = str(category)
+        color = category_color(name)
         fig.add_trace(
-            go.Bar(x=rows["month"], y=rows["cost_rc"], name=name, marker_color=category_color(name))
+            go.Bar(x=rows["month"], y=rows["cost_rc"], name=plain(name), marker_color=color)
         )
     fig.update_xaxes(tickformat="%Y-%m", title=None)
     return fig
@@ -94,7 +95,8 @@ def outcomes(df: pd.DataFrame, currency: str) -> go.Figure:
 
 def _title(model: str, metric: str, decay: dict[tuple[str, str], float]) -> str:
     pct = decay.get((model, metric))
-    return f"{model} · {metric}" + (f" · decayed {pct:.1f}%" if pct is not None else "")
+    shown = f"{plain(model)} · {plain(metric)}"
+    return shown + (f" · decayed {pct:.1f}%" if pct is not None else "")
 
 
 def _measurements(rows: pd.DataFrame, decayed: bool) -> list[go.Scatter]:

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import base_figure, empty_figure
+from dashboard.figures import base_figure, empty_figure, plain_all
 from dashboard.theme import BLUE, COST_COLOR, STAGE_COLORS, VALUE_COLOR, category_color
 from etl.formatting import currency_prefix
 
@@ -96,7 +96,7 @@ def cost_by_category(df: pd.DataFrame, currency: str) -> go.Figure:
     fig = base_figure(xaxis=money_axis(currency, range=[0, top * 1.2]), showlegend=False)
     fig.add_trace(
         go.Bar(
-            y=ordered["category"],
+            y=plain_all(ordered["category"]),
             x=ordered["cost_rc"],
             orientation="h",
             marker_color=[category_color(c) for c in ordered["category"]],

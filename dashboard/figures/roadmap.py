@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import base_figure, empty_figure
+from dashboard.figures import base_figure, empty_figure, plain, plain_all
 from dashboard.queries.roadmap import READY
 from dashboard.theme import BAD, GOOD, GREY, NO_STAGE, ORANGE, STAGE_COLORS, stage_color
 from etl.formatting import format_money
@@ -20,7 +20,7 @@ _DAY_MS = 86_400_000
 
 
 def _label(row: pd.Series) -> str:
-    return f"{row['name']} ({row['initiative_id']})"
+    return plain(f"{row['name']} ({row['initiative_id']})")
 
 
 def slip_text(days: float) -> str:
@@ -74,7 +74,10 @@ def timeline(periods: pd.DataFrame, initiatives: pd.DataFrame, as_of: str | None
     grouped by business unit; the hover of a planned stage says how late it was entered."""
     if periods.empty or initiatives.empty:
         return empty_figure()
-    labels = initiatives.assign(label=initiatives.apply(_label, axis=1))
+    labels = initiatives.assign(
+        label=initiatives.apply(_label, axis=1),
+        business_unit=plain_all(initiatives["business_unit"]),
+    )
     df = periods.merge(labels[["initiative_id", "label", "business_unit"]], on="initiative_id")
     fig = base_figure(height=110 + 30 * len(labels), barmode="group", bargap=0.3, bargroupgap=0.0)
     for stage in STAGE_COLORS:
@@ -111,9 +114,17 @@ def _bubbles(group: pd.DataFrame, stage: str, biggest: float, currency: str) -> 
             "line": {"color": "white", "width": 1},
             "opacity": 0.85,
         },
-        # an array, not a list of tuples: plotly validates a list element by element
-        customdata=np.column_stack([group["initiative_id"], group["name"], costs]),
-        hovertemplate="%{customdata[1]} (%{customdata[0]})<br>readiness %{x:.1f}, cost "
+        # an array, not a list of tuples: plotly validates a list element by element; the
+        # id as it is (a click opens it), then the texts as shown
+        customdata=np.column_stack(
+            [
+                group["initiative_id"],
+                plain_all(group["name"]),
+                costs,
+                plain_all(group["initiative_id"]),
+            ]
+        ),
+        hovertemplate="%{customdata[1]} (%{customdata[3]})<br>readiness %{x:.1f}, cost "
         "%{customdata[2]}<br>Click to open<extra></extra>",
     )
 

@@ -13,7 +13,15 @@ from dash.development.base_component import Component
 from dashboard import grid_model
 from dashboard.components import notice
 from dashboard.components.alerts import initiative_href
-from dashboard.components.tables import initiative_link, money, number, percent, records, text
+from dashboard.components.tables import (
+    csv_safe,
+    initiative_link,
+    money,
+    number,
+    percent,
+    records,
+    text,
+)
 from dashboard.db import Reader
 from dashboard.figures import roadmap as fig
 from dashboard.filters import ParsedFilters, parse_search, to_search
@@ -159,7 +167,8 @@ def table_csv(reader: Reader, search: str | None, request: dict[str, Any] | None
     everything = {**(request or {}), "startRow": 0, "endRow": len(rows)}
     shown, _ = grid_model.block(rows, everything)
     headers = {c["field"]: c["headerName"] for c in table_columns("USD", "")}
-    return str(shown.rename(columns=headers).to_csv(index=False, quoting=csv.QUOTE_ALL))
+    safe = csv_safe(shown.rename(columns=headers))  # no cell runs as a formula
+    return str(safe.to_csv(index=False, quoting=csv.QUOTE_ALL))
 
 
 def clicked_initiative(click: dict[str, Any] | None) -> Any:

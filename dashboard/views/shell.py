@@ -141,15 +141,16 @@ def nav_state(pathname: str | None, search: str | None) -> dict[str, Any]:
 def database_notice(reader: Reader, path: Path) -> list[Component]:
     """Says so when there is no database at the path the server reads (a mistyped `--db`
     must not pass for an empty portfolio), and how to create it; the server never does. Says
-    so too when the newest file cannot be opened: since when, why, what is shown instead."""
+    so too when the newest file cannot be opened: since when, why, what is shown instead.
+    It names the file, never its folder: the page shows nothing of the server's disk."""
     if reader.unreadable is not None:
         return [unreadable_notice(reader, path)]
     if reader.snapshot.file_id is not None:
         return []
     text = (
-        f"There is no database at {path} yet. Load data into it with "
-        f"`scaleboard load --db {path} FILES` (the files of docs/contract.md); the page "
-        "shows it as soon as the load ends."
+        f"There is no database {path.name} yet. Load data into it with "
+        "`scaleboard load --db PATH FILES`, PATH being the `--db` of `scaleboard serve` "
+        "(the files of docs/contract.md); the page shows it as soon as the load ends."
     )
     return [notice(text, id="app-database-notice", color="info")]
 
@@ -206,12 +207,13 @@ def unreadable_notice(reader: Reader, path: Path) -> Component:
     bad = reader.unreadable
     load_id = reader.snapshot.load_id
     state = f"the state after load {load_id}" if load_id else "an empty portfolio"
-    where = f", kept in {bad.shown}" if bad.shown else ", the last one this server opened"
+    where = f", kept in {bad.shown.name}" if bad.shown else ", the last one this server opened"
+    reason = bad.reason.replace(f"{path.parent}/", "")  # the file's name, never its folder
     shown: Component = notice(
         [
             html.Div(
-                f"The newest data at {path} cannot be opened (since "
-                f"{bad.since:%Y-%m-%d %H:%M} UTC): {bad.reason}",
+                f"The newest data in {path.name} cannot be opened (since "
+                f"{bad.since:%Y-%m-%d %H:%M} UTC): {reason}",
                 id="app-database-unreadable-reason",
             ),
             html.Div(

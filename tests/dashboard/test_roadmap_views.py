@@ -117,3 +117,16 @@ def test_the_export_holds_every_matching_row_with_the_shown_headers(reader: Read
     lines = text_csv.splitlines()
     assert lines[0].startswith('"Initiative","Name","Business unit","Stage"')
     assert [line.split(",")[0] for line in lines[1:]] == ['"a"', '"b"', '"c"']
+
+
+def test_the_export_runs_no_formula(reader: Reader, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name that a spreadsheet would run is exported as text; numbers stay numbers."""
+    rows = view.table_frame(reader, "").assign(name='=HYPERLINK("http://x","y")')
+    rows["total_cost"] = -12.5
+    monkeypatch.setattr(view, "table_frame", lambda *_: rows)
+
+    text_csv = view.table_csv(reader, "?csv-formula", None)
+
+    first = text_csv.splitlines()[1]
+    assert '"\'=HYPERLINK(""http://x"",""y"")"' in first
+    assert '"-12.5"' in first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import threading
 from pathlib import Path
 
@@ -14,16 +15,48 @@ from tests.conftest import run_cli
 
 
 @pytest.mark.parametrize(
-    ("host", "bind", "url"),
+    ("host", "bind", "banner"),
     [
-        ("127.0.0.1", "127.0.0.1:8050", "http://127.0.0.1:8050/"),
-        ("0.0.0.0", "0.0.0.0:8050", "http://127.0.0.1:8050/"),
-        ("::1", "[::1]:8050", "http://[::1]:8050/"),
+        (
+            "127.0.0.1",
+            "127.0.0.1:8050",
+            "listening on 127.0.0.1 port 8050; open http://127.0.0.1:8050/",
+        ),
+        ("::1", "[::1]:8050", "listening on ::1 port 8050; open http://[::1]:8050/"),
+        (
+            "0.0.0.0",
+            "0.0.0.0:8050",
+            "listening on all interfaces (0.0.0.0) port 8050; open http://box:8050/ or another "
+            "address of this machine (http://127.0.0.1:8050/ on the machine itself)",
+        ),
+        (
+            "::",
+            "[::]:8050",
+            "listening on all interfaces (::) port 8050; open http://box:8050/ or another "
+            "address of this machine (http://[::1]:8050/ on the machine itself)",
+        ),
     ],
 )
-def test_bind_address_and_url(host: str, bind: str, url: str) -> None:
+def test_the_banner_names_the_address_it_listens_on(host: str, bind: str, banner: str) -> None:
+    """A wildcard host is no address to open, and 127.0.0.1 is not where it listens."""
     options = ServeOptions(Path("x.duckdb"), host=host)
-    assert (options.bind, options.url) == (bind, url)
+    assert (options.bind, options.listening(machine="box")) == (bind, banner)
+
+
+def test_the_serve_command_prints_the_banner(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from dashboard import server
+    from scaleboard.cli import app
+
+    served: list[ServeOptions] = []
+    monkeypatch.setattr(server, "serve", lambda options, *_, **__: served.append(options))
+    monkeypatch.setattr(socket, "gethostname", lambda: "box")
+    result = CliRunner().invoke(app, ["serve", "--db", "x.duckdb", "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    assert "listening on all interfaces (0.0.0.0) port 8050; open http://box:8050/" in result.output
+    assert "127.0.0.1:8050/ on the machine itself" in result.output
+    assert [o.host for o in served] == ["0.0.0.0"]
 
 
 def test_gunicorn_runs_gthread_workers(tiny_db: Path) -> None:

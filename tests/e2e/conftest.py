@@ -125,10 +125,26 @@ def console() -> Console:
     return Console()
 
 
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
+"""Runs first in every document of a test's page: what the Content-Security-Policy blocked."""
+
+
+def csp_violations(page: Page) -> list[str]:
+    """What the page's Content-Security-Policy blocked so far (`script-src-elem inline`...)."""
+    return list(page.evaluate("window.__cspViolations"))
+
+
 @pytest.fixture
 def page(browser: Browser, console: Console, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh page (1440x900); its screenshot is saved as screenshots/<test>.png."""
+    """A fresh page (1440x900) that records CSP violations (`csp_violations`); its
+    screenshot is saved as screenshots/<test>.png."""
     context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     opened = context.new_page()
     opened.set_default_timeout(TIMEOUT_MS)
     opened.on("console", console.on_message)

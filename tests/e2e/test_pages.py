@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Console, settle
+from tests.e2e.conftest import Console, csp_violations, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -39,14 +39,34 @@ PAGES = {
 def test_pages001_every_page_renders_without_console_errors(
     page: Page, server: str, console: Console, path: str
 ) -> None:
-    page.goto(server + path)
+    """... under the Content-Security-Policy: nothing it blocks, nothing in the console."""
+    response = page.goto(server + path)
+    assert (
+        response is not None and "script-src 'self'" in response.headers["content-security-policy"]
+    )
     settle(page)
     for selector in PAGES[path]:
         expect(page.locator(selector).first).to_be_visible()
     expect(page.locator("#app-freshness-as-of")).to_contain_text("As of 2026-10")
     expect(page.locator("#app-freshness-loaded")).to_contain_text("loaded")
     expect(page.locator("#app-error")).to_be_empty()
+    assert csp_violations(page) == []
     assert console.errors == []
+
+
+def test_pages005_the_policy_blocks_an_injected_inline_script(
+    page: Page, server: str, console: Console
+) -> None:
+    """The check above sees what the policy blocks: a script the page did not serve."""
+    page.goto(server + "/")
+    settle(page)
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.__injected = 1'; document.body.appendChild(s); }"
+    )
+    assert page.evaluate("window.__injected") is None
+    assert csp_violations(page) == ["script-src-elem inline"]
+    assert any("Content Security Policy" in error for error in console.errors)
 
 
 def test_pages002_unknown_initiative_is_not_found(
