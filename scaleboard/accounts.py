@@ -183,7 +183,11 @@ def audit(
     import json
 
     from dashboard.edits import audit as trail
+    from etl.config import get_settings
 
+    path = db or get_settings().db
+    if not path.exists():  # a mistyped path must not read as an empty trail
+        raise _fail(f"no database at {path}: create it with `scaleboard load --db {path} FILES`")
     if since is not None:
         try:
             since = dt.date.fromisoformat(since).isoformat()

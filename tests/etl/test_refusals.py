@@ -159,7 +159,7 @@ def test_bad_option_is_refused_clearly(loaded_db: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", ["metrics", "rejects", "loads"])
+@pytest.mark.parametrize("command", ["metrics", "rejects", "loads", "audit"])
 def test_a_read_command_on_a_missing_database_says_so_and_creates_nothing(
     tmp_path: Path, command: str
 ) -> None:
