@@ -35,12 +35,13 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
 
 
 def run_cli(
-    *args: str | Path, env: dict[str, str] | None = None
+    *args: str | Path, env: dict[str, str] | None = None, input: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Runs `scaleboard ARGS` in a real subprocess."""
+    """Runs `scaleboard ARGS` in a real subprocess (`input` on its standard input)."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "scaleboard", *map(str, args)],
+        input=input,
         capture_output=True,
         text=True,
         env=full_env,

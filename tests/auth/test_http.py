@@ -41,26 +41,9 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         args = ["users", "add", name, "--role", role, "--password-stdin", "--db", path]
         if owner:
             args += ["--owner-name", owner]
-        result = run_cli_input(args, PASSWORD + "\n")
+        result = run_cli(*args, input=PASSWORD + "\n")
         assert result.returncode == 0, result.stderr
     return path
-
-
-def run_cli_input(args: list[Any], text: str) -> Any:
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    return subprocess.run(
-        [sys.executable, "-m", "scaleboard", *map(str, args)],
-        input=text,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

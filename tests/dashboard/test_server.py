@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.server import DashboardServer, ServeOptions, ready_app
-from etl.config import Settings
+from etl.config import Settings, get_settings
 from tests.conftest import run_cli
 
 
@@ -52,7 +52,10 @@ def test_the_serve_command_prints_the_banner(monkeypatch: pytest.MonkeyPatch) ->
     served: list[ServeOptions] = []
     monkeypatch.setattr(server, "serve", lambda options, *_, **__: served.append(options))
     monkeypatch.setattr(socket, "gethostname", lambda: "box")
+    monkeypatch.setenv("SCALEBOARD_SIGN_IN", "on")  # all interfaces need sign-in
+    get_settings.cache_clear()
     result = CliRunner().invoke(app, ["serve", "--db", "x.duckdb", "--host", "0.0.0.0"])
+    get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert "listening on all interfaces (0.0.0.0) port 8050; open http://box:8050/" in result.output
     assert "127.0.0.1:8050/ on the machine itself" in result.output

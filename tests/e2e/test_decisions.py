@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.auth.test_http import run_cli_input
-from tests.conftest import metrics_json
+from tests.conftest import metrics_json, run_cli
 from tests.e2e.conftest import TIMEOUT_MS, load_sample, server_errors, serving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-decisions")]
@@ -26,9 +25,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("erin", "executive", None),
     ):
         args = ["users", "add", name, "--role", role, "--password-stdin", "--db", path]
-        result = run_cli_input(
-            [*args, *(["--owner-name", owner] if owner else [])], PASSWORD + "\n"
-        )
+        owned = ["--owner-name", owner] if owner else []
+        result = run_cli(*args, *owned, input=PASSWORD + "\n")
         assert result.returncode == 0, result.stderr
     return path
 
