@@ -281,7 +281,15 @@ def test_disabling_an_account_ends_its_sessions(url: str, db: Path) -> None:
     assert run_cli("users", "enable", "lukas", "--db", db).returncode == 0
 
 
-def test_the_audit_covers_sign_ins_edits_and_denials(db: Path) -> None:
+def test_the_audit_covers_sign_ins_edits_and_denials(
+    url: str, db: Path, ids: dict[str, str]
+) -> None:
+    """Self-contained: the module's server may be started anew between tests."""
+    requests.post(url + "/login", data={"username": "ada", "password": "wrong"}, timeout=30)
+    maria = signed_in(url, "maria")
+    assert annotate(maria, url, ids["mine"], "audited note").status_code == 200
+    assert annotate(maria, url, ids["other"], "not hers").status_code == 403
+    requests.post(url + "/_dash-update-component", json={}, headers={"Origin": url}, timeout=30)
     entries = cli_audit(db)
     assert all({"at", "user", "action", "before", "after"} <= set(e) for e in entries)
     kinds = {(e["action"], e["outcome"]) for e in entries}
