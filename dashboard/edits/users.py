@@ -237,4 +237,5 @@ def verify(store: EditsStore, name: str, password: str) -> User | None:
                 .where(schema.users.c.user_id == found.user_id)
                 .values(password_hash=HASHER.hash(password))
             )
+            audit.record(conn, found.name, "user.rehash_password", detail="argon2 parameters")
     return _user(found)
