@@ -5,7 +5,9 @@ definition, why a value is missing) comes from `etl.registry`; values from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from etl.formatting import EM_DASH, format_points, format_relative
 from etl.metric_results import ProgramMetrics
@@ -42,9 +44,68 @@ KPIS: tuple[Kpi, ...] = (
 )
 
 
+TARGETED = ("adoption_rate", "cost_per_insight", "roi")
+"""The metrics a portfolio or an initiative can be held to (`dashboard.edits.targets`)."""
+
+Held = tuple[tuple[str, str, str], ...]
+"""Targets as a cache key: (metric, target as decimal text, whose: `own` or `portfolio`),
+one entry per metric that has a target."""
+
+
+def held_to(
+    own: Mapping[str, Decimal | None], fallback: Mapping[str, Decimal | None] | None = None
+) -> Held:
+    """The targets a thing is held to: its own where set, else the portfolio's (an
+    initiative without a target of its own is held to the portfolio's)."""
+    held = []
+    for name in TARGETED:
+        mine, portfolio = own.get(name), (fallback or {}).get(name)
+        if mine is not None:
+            held.append((name, str(mine), "own"))
+        elif portfolio is not None:
+            held.append((name, str(portfolio), "portfolio"))
+    return tuple(held)
+
+
+@dataclass(frozen=True)
+class TargetView:
+    """A figure against its target: `Target 60.0%` and `on target` / `off target` (None
+    when there is no figure to judge)."""
+
+    text: str
+    verdict: str | None
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.verdict is None else self.verdict == "on target"
+
+
+def against_target(name: str, value: float | None, target: Decimal | None) -> str | None:
+    """`on target` / `off target` for a metric value and its target, with the metric's good
+    direction (None when either is missing)."""
+    if value is None or target is None:
+        return None
+    better = metric(name).higher_is_better
+    met = value >= float(target) if better else value <= float(target)
+    return "on target" if met else "off target"
+
+
+def target_view(name: str, value: float | None, held: Held, currency: str) -> TargetView | None:
+    """The target line of a metric's card or tile, or None when it is held to none."""
+    found = next((entry for entry in held if entry[0] == name), None)
+    if found is None:
+        return None
+    _, text, whose = found
+    target = Decimal(text)
+    label = "Portfolio target" if whose == "portfolio" else "Target"
+    shown = metric(name).format(float(target), currency)
+    return TargetView(f"{label} {shown}", against_target(name, value, target))
+
+
 @dataclass(frozen=True)
 class KpiView:
-    """What a KPI card shows: the value and its change, each with a reason when missing."""
+    """What a KPI card shows: the value and its change, each with a reason when missing,
+    and the target it is held to."""
 
     kpi: Kpi
     value: str
@@ -53,6 +114,7 @@ class KpiView:
     change_reason: str | None
     is_better: bool | None
     """True when the change goes the good way, False the bad way, None flat or unknown."""
+    target: TargetView | None = None
 
 
 @dataclass(frozen=True)
@@ -91,28 +153,34 @@ def _change(kpi: Kpi, now: float, before: float) -> tuple[str, str | None, float
     return format_relative(ratio), None, ratio
 
 
-def kpi_view(kpi: Kpi, metrics: ProgramMetrics, previous: ProgramMetrics | None) -> KpiView:
-    """The card of one KPI for the current and the previous window's metrics."""
+def kpi_view(
+    kpi: Kpi, metrics: ProgramMetrics, previous: ProgramMetrics | None, held: Held = ()
+) -> KpiView:
+    """The card of one KPI for the current and the previous window's metrics, against the
+    targets in `held`."""
     reason = value_reason(kpi, metrics)
     now = metrics.figure(kpi.key) if reason is None else None
     shown = EM_DASH if reason else kpi.metric.format(now, metrics.currency)
+    target = target_view(kpi.key, None if now is None else float(now), held, metrics.currency)
     if now is None:
-        return KpiView(kpi, shown, reason, EM_DASH, "no current value to compare", None)
+        return KpiView(kpi, shown, reason, EM_DASH, "no current value to compare", None, target)
     if previous is None:
-        return KpiView(kpi, shown, None, EM_DASH, "no previous window", None)
+        return KpiView(kpi, shown, None, EM_DASH, "no previous window", None, target)
     before_reason = value_reason(kpi, previous)
     before = previous.figure(kpi.key)
     if before_reason or before is None:
         why = f"no value for the previous window ({before_reason or 'no data'})"
-        return KpiView(kpi, shown, None, EM_DASH, why, None)
+        return KpiView(kpi, shown, None, EM_DASH, why, None, target)
     change, change_reason, delta = _change(kpi, float(now), float(before))
     direction = kpi.metric.higher_is_better
     better = None if delta == 0 or change_reason or direction is None else (delta > 0) == direction
-    return KpiView(kpi, shown, None, change, change_reason, better)
+    return KpiView(kpi, shown, None, change, change_reason, better, target)
 
 
-def kpi_views(metrics: ProgramMetrics, previous: ProgramMetrics | None) -> list[KpiView]:
-    return [kpi_view(kpi, metrics, previous) for kpi in KPIS]
+def kpi_views(
+    metrics: ProgramMetrics, previous: ProgramMetrics | None, held: Held = ()
+) -> list[KpiView]:
+    return [kpi_view(kpi, metrics, previous, held) for kpi in KPIS]
 
 
 def money_at_risk_shares(metrics: ProgramMetrics) -> list[SignalShare]:

@@ -8,7 +8,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.kpis import KpiView, SignalShare
+from dashboard.kpis import KpiView, SignalShare, TargetView
 from etl.formatting import format_percent
 
 
@@ -26,9 +26,22 @@ def _arrow(change: str) -> str:
     return {"+": "▲ ", "-": "▼ "}.get(change[:1], "")
 
 
+def target_line(target: TargetView | None, element_id: str) -> html.Div | None:
+    """`Target 60.0%: off target` under a figure (id `<figure>-target`), or None."""
+    if target is None:
+        return None
+    verdict = target.verdict or "no figure yet"
+    color = {True: "kpi-good", False: "kpi-bad", None: "text-muted"}[target.met]
+    return html.Div(
+        [f"{target.text}: ", html.Span(verdict, className=color)],
+        id=f"{element_id}-target",
+        className="kpi-target small",
+    )
+
+
 def kpi_card(view: KpiView, compare_label: str, detail: Any = None) -> dbc.Col:
-    """One KPI card; ids: `<kpi>` (value only), `<kpi>-label`, `<kpi>-change`; `detail`
-    (a breakdown) goes under the change."""
+    """One KPI card; ids: `<kpi>` (value only), `<kpi>-label`, `<kpi>-change`,
+    `<kpi>-target` (when it is held to one); `detail` (a breakdown) goes under the change."""
     kpi_id = view.kpi.element_id
     parts: list[Any] = [
         html.Div(
@@ -48,6 +61,9 @@ def kpi_card(view: KpiView, compare_label: str, detail: Any = None) -> dbc.Col:
             className=_change_class(view),
         ),
     ]
+    target = target_line(view.target, kpi_id)
+    if target is not None:
+        parts.append(target)
     if view.value_reason:
         parts.append(_tooltip(f"No value: {view.value_reason}.", kpi_id))
     if view.change_reason:
@@ -84,9 +100,15 @@ def money_at_risk_breakdown(shares: list[SignalShare]) -> html.Ul:
 
 
 def stat_tile(
-    element_id: str, label: str, value: str, definition: str, reason: str | None = None
+    element_id: str,
+    label: str,
+    value: str,
+    definition: str,
+    reason: str | None = None,
+    target: TargetView | None = None,
 ) -> dbc.Col:
-    """A small figure with its definition on hover; the element `element_id` holds the value."""
+    """A small figure with its definition on hover; the element `element_id` holds the
+    value, `<element_id>-target` the target it is held to."""
     parts: list[Any] = [
         html.Div(
             [label, html.Span("i", className="kpi-info")],
@@ -96,6 +118,9 @@ def stat_tile(
         _tooltip(definition, f"{element_id}-label"),
         html.Div(value, id=element_id, className="kpi-value kpi-value-small"),
     ]
+    line = target_line(target, element_id)
+    if line is not None:
+        parts.append(line)
     if reason:
         parts.append(_tooltip(f"No value: {reason}.", element_id))
     card = dbc.Card(dbc.CardBody(parts, className="py-2"), className="kpi-card h-100 shadow-sm")

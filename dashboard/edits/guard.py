@@ -88,6 +88,26 @@ def version_of(conn: sa.Connection, subject: str) -> int:
     return int(conn.execute(sa.select(h.c.version).where(h.c.subject == subject)).scalar() or 0)
 
 
+def authorize(
+    store: EditsStore,
+    actor: Actor,
+    action: str,
+    permission: Permission,
+    owner: str | None,
+    where: dict[str, Any],
+    attempt: dict[str, Any] | None = None,
+) -> None:
+    """Raises Denied, audited, unless `actor` may do `permission` on a thing owned by
+    `owner`; `where` names it (`initiative_id`, `address`)."""
+    try:
+        actor.require(permission, owner)
+    except Denied as exc:
+        audit.record_alone(
+            store, actor, action, "denied", after=bounded(attempt), detail=str(exc), **where
+        )
+        raise
+
+
 def guarded_write(
     store: EditsStore,
     actor: Actor,
@@ -107,11 +127,7 @@ def guarded_write(
     `current()`, the other's change) is audited in its own transaction and raised."""
     where: dict[str, Any] = {"initiative_id": initiative_id, "address": address}
     attempt = bounded(attempt)
-    try:
-        actor.require(permission, owner)
-    except Denied as exc:
-        audit.record_alone(store, actor, action, "denied", after=attempt, detail=str(exc), **where)
-        raise
+    authorize(store, actor, action, permission, owner, where, attempt)
     try:
         with store.write() as conn:
             before, after, result = work(conn)

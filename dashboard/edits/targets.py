@@ -21,7 +21,6 @@ BOUNDS = {
     "roi": (Decimal(-1), None),
 }
 """Each target's accepted range (a share, an amount, a ratio; ROI cannot fall below -100%)."""
-HIGHER_IS_BETTER = {"adoption_rate": True, "cost_per_insight": False, "roi": True}
 
 
 @dataclass(frozen=True)

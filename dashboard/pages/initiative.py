@@ -6,12 +6,16 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard.auth.web import current_actor, current_address
 from dashboard.components import graph_card
 from dashboard.db import Database
+from dashboard.edits.targets import targets_of
+from dashboard.kpis import held_to
 from dashboard.views import decisions as edits
 from dashboard.views.initiative import initiative
+from dashboard.views.targets import input_ids
 
 PATH_PREFIX = "/initiatives/"
 TITLE = "Initiative"
@@ -94,11 +98,15 @@ def register(app: Dash, data: Database) -> None:
         inputs={
             "search": Input("app-location", "search"),
             "initiative_id": Input("initiative-id", "data"),
+            "saved": Input("initiative-target-saved", "data"),
         },
     )
-    def update_initiative(search: str | None, initiative_id: str) -> dict[str, Any]:
+    def update_initiative(
+        search: str | None, initiative_id: str, saved: int | None
+    ) -> dict[str, Any]:
+        held = held_to(targets_of(data.edits, initiative_id).values, targets_of(data.edits).values)
         with data.reader() as reader:
-            return reader.view(initiative, initiative_id, search)
+            return reader.view(initiative, initiative_id, search, held)
 
     register_edits(app, data)
 
@@ -147,6 +155,8 @@ def register_edits(app: Dash, data: Database) -> None:
         version: dict[str, int] | None,
         saved: int | None,
     ) -> dict[str, Any]:
+        if not clicks:  # the button was drawn, not pressed
+            raise PreventUpdate
         seen = int((version or {}).get("decisions", 0))
         message, ok = edits.submit_decision(
             data,
@@ -176,6 +186,8 @@ def register_edits(app: Dash, data: Database) -> None:
     def add_annotation(
         clicks: int | None, initiative_id: str, body: str | None, saved: int | None
     ) -> dict[str, Any]:
+        if not clicks:  # the button was drawn, not pressed
+            raise PreventUpdate
         message, ok = edits.submit_annotation(
             data, current_actor(), current_address(), initiative_id, body
         )
@@ -189,9 +201,7 @@ def register_edits(app: Dash, data: Database) -> None:
         inputs={"clicks": Input("initiative-target-submit", "n_clicks")},
         state={
             "initiative_id": State("initiative-id", "data"),
-            "values": [
-                State(f"initiative-target-{tid}", "value") for _, tid, _, _ in edits.TARGET_INPUTS
-            ],
+            "values": [State(i, "value") for i in input_ids("initiative")],
             "version": State("initiative-edits-version", "data"),
             "saved": State("initiative-target-saved", "data"),
         },
@@ -204,6 +214,8 @@ def register_edits(app: Dash, data: Database) -> None:
         version: dict[str, int] | None,
         saved: int | None,
     ) -> dict[str, Any]:
+        if not clicks:  # the button was drawn, not pressed
+            raise PreventUpdate
         seen = int((version or {}).get("targets", 0))
         message, ok = edits.submit_targets(
             data, current_actor(), current_address(), initiative_id, values, seen

@@ -5,10 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, html
+from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
+from dashboard.auth.web import current_actor, current_address
 from dashboard.components import graph_card, panel_card, row
 from dashboard.db import Database
+from dashboard.edits.targets import targets_of
+from dashboard.kpis import held_to
+from dashboard.views import targets as target_views
 from dashboard.views.portfolio import portfolio, stage_search
 
 PATH = "/"
@@ -39,6 +44,16 @@ def layout() -> html.Div:
                 panel_card("Alerts", "portfolio-alerts", "portfolio-alerts"), className="mb-2"
             ),
             html.Div(graph_card("Outcomes vs cost", "portfolio-value-vs-cost", VALUE_HELP)),
+            dcc.Store(id="portfolio-targets-version", data=0),
+            dcc.Store(id="portfolio-target-saved", data=0),
+            dbc.Card(
+                [
+                    dbc.CardHeader(html.Span("Portfolio targets", className="fw-semibold")),
+                    dbc.CardBody(id="portfolio-targets"),
+                    dbc.CardFooter(html.Div(id="portfolio-target-feedback"), className="py-1"),
+                ],
+                className="shadow-sm mt-2",
+            ),
         ]
     )
 
@@ -56,11 +71,49 @@ def register(app: Dash, data: Database) -> None:
             "unallocated": Output("portfolio-unallocated", "children"),
             "alerts": Output("portfolio-alerts", "children"),
         },
-        inputs={"search": Input("app-location", "search")},
+        inputs={
+            "search": Input("app-location", "search"),
+            "saved": Input("portfolio-target-saved", "data"),
+        },
     )
-    def update_portfolio(search: str | None) -> dict[str, Any]:
+    def update_portfolio(search: str | None, saved: int | None) -> dict[str, Any]:
+        held = held_to(targets_of(data.edits).values)
         with data.reader() as reader:
-            return reader.view(portfolio, search)
+            return reader.view(portfolio, search, held)
+
+    @app.callback(
+        output={
+            "targets": Output("portfolio-targets", "children"),
+            "version": Output("portfolio-targets-version", "data"),
+        },
+        inputs={"saved": Input("portfolio-target-saved", "data")},
+    )
+    def show_targets(saved: int | None) -> dict[str, Any]:
+        return target_views.portfolio_panel(data, current_actor())
+
+    @app.callback(
+        output={
+            "feedback": Output("portfolio-target-feedback", "children"),
+            "saved": Output("portfolio-target-saved", "data"),
+        },
+        inputs={"clicks": Input("portfolio-target-submit", "n_clicks")},
+        state={
+            "values": [State(i, "value") for i in target_views.input_ids("portfolio")],
+            "version": State("portfolio-targets-version", "data"),
+            "saved": State("portfolio-target-saved", "data"),
+        },
+        prevent_initial_call=True,
+    )
+    def save_targets(
+        clicks: int | None, values: list[str | None], version: int | None, saved: int | None
+    ) -> dict[str, Any]:
+        """Admins only: the write is authorized in `dashboard.edits.targets`."""
+        if not clicks:  # the button was drawn, not pressed
+            raise PreventUpdate
+        message, ok = target_views.save_targets(
+            data, current_actor(), current_address(), None, None, values, int(version or 0)
+        )
+        return {"feedback": message, "saved": (saved or 0) + 1 if ok else no_update}
 
     @app.callback(
         Output("app-location", "search", allow_duplicate=True),

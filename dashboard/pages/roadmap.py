@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
-from dashboard.components import graph_card, panel_card, row
+from dashboard.auth.web import current_actor, current_address
+from dashboard.components import graph_card, row
 from dashboard.components.tables import grid
 from dashboard.db import Database
-from dashboard.views.decisions import roadmap_decisions
+from dashboard.views import decisions as edits
 from dashboard.views.roadmap import (
     blocker_search,
     clicked_initiative,
@@ -65,8 +67,28 @@ def layout() -> html.Div:
                 graph_card("Timeline", "roadmap-timeline", TIMELINE_HELP, 600), className="mb-2"
             ),
             table,
-            html.Div(panel_card("Stage-gate decisions", "roadmap-decisions"), className="mt-2"),
+            decisions_card(),
         ]
+    )
+
+
+def decisions_card() -> dbc.Card:
+    """The latest decisions, pending advances first, and (for who may decide on some
+    initiative) a form to decide on one of theirs without leaving the roadmap."""
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.Span("Stage-gate decisions", className="fw-semibold")),
+            dbc.CardBody(
+                [
+                    html.Div(id="roadmap-decide"),
+                    dcc.Store(id="roadmap-decision-version", data=0),
+                    dcc.Store(id="roadmap-decision-saved", data=0),
+                    html.Div(id="roadmap-decision-feedback", className="mb-2"),
+                    html.Div(id="roadmap-decisions"),
+                ]
+            ),
+        ],
+        className="shadow-sm mt-2",
     )
 
 
@@ -89,10 +111,7 @@ def register(app: Dash, data: Database) -> None:
         with data.reader() as reader:
             return reader.view(roadmap, search)
 
-    @app.callback(Output("roadmap-decisions", "children"), Input("app-location", "pathname"))
-    def show_decisions(pathname: str | None) -> Any:
-        """Read from the edits store on every visit (edits change between loads)."""
-        return roadmap_decisions(data)
+    register_decisions(app, data)
 
     app.callback(
         Output("app-location", "search", allow_duplicate=True),
@@ -139,3 +158,73 @@ def register(app: Dash, data: Database) -> None:
         Input("app-location", "search"),
         prevent_initial_call=True,
     )
+
+
+def register_decisions(app: Dash, data: Database) -> None:
+    """The decisions card (per user, never cached) and its write, authorized in
+    `dashboard.edits.decisions` with the session's user."""
+
+    @app.callback(
+        Output("roadmap-decisions", "children"),
+        Input("app-location", "pathname"),
+        Input("roadmap-decision-saved", "data"),
+    )
+    def show_decisions(pathname: str | None, saved: int | None) -> Any:
+        """Read from the edits store on every visit (edits change between loads)."""
+        return edits.roadmap_decisions(data)
+
+    @app.callback(Output("roadmap-decide", "children"), Input("app-location", "pathname"))
+    def show_decide(pathname: str | None) -> Any:
+        return edits.roadmap_decide(data, current_actor())
+
+    @app.callback(
+        output={
+            "form": Output("roadmap-decision-slot", "children"),
+            "version": Output("roadmap-decision-version", "data"),
+        },
+        inputs={
+            "initiative_id": Input("roadmap-decision-initiative", "value"),
+            "saved": Input("roadmap-decision-saved", "data"),
+        },
+    )
+    def show_form(initiative_id: str | None, saved: int | None) -> dict[str, Any]:
+        return edits.roadmap_decision_form(data, current_actor(), initiative_id)
+
+    @app.callback(
+        output={
+            "feedback": Output("roadmap-decision-feedback", "children"),
+            "saved": Output("roadmap-decision-saved", "data"),
+        },
+        inputs={"clicks": Input("roadmap-decision-submit", "n_clicks")},
+        state={
+            "initiative_id": State("roadmap-decision-initiative", "value"),
+            "choice": State("roadmap-decision-choice", "value"),
+            "rationale": State("roadmap-decision-rationale", "value"),
+            "override": State("roadmap-decision-override", "value"),
+            "version": State("roadmap-decision-version", "data"),
+            "saved": State("roadmap-decision-saved", "data"),
+        },
+        prevent_initial_call=True,
+    )
+    def record_decision(
+        clicks: int | None,
+        initiative_id: str | None,
+        choice: str | None,
+        rationale: str | None,
+        override: str | None,
+        version: int | None,
+        saved: int | None,
+    ) -> dict[str, Any]:
+        if not clicks:  # the button was drawn, not pressed
+            raise PreventUpdate
+        message, ok = edits.submit_decision(
+            data,
+            current_actor(),
+            current_address(),
+            initiative_id or "",
+            choice,
+            rationale,
+            override,
+            int(version or 0),
+        )
+        return {"feedback": message, "saved": (saved or 0) + 1 if ok else no_update}

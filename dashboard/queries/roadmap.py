@@ -94,3 +94,13 @@ def held_by(rows: pd.DataFrame, blocker: str | None) -> pd.DataFrame:
 
 
 READY = "ready"
+
+
+def decidable(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The active initiatives a stage-gate decision can be made on, with their owners (who
+    may decide is the policy's question, asked per user)."""
+    return frame(
+        con,
+        "select initiative_id, name, stage, program_owner from initiatives "
+        "where status = 'active' order by initiative_id",
+    )

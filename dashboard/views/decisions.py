@@ -5,7 +5,6 @@ callbacks call; every write goes through `dashboard.edits`, which authorizes it.
 from __future__ import annotations
 
 import math
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
@@ -15,23 +14,20 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard.auth.policy import Actor, Permission
+from dashboard.components.forms import conflict_text, feedback
 from dashboard.db import Database, Reader
 from dashboard.edits import comments, decisions, targets
 from dashboard.edits.decisions import InitiativeFacts
-from dashboard.edits.guard import Conflict, Invalid
+from dashboard.edits.guard import Conflict, Invalid, authorize
 from dashboard.filters import PageFilters
 from dashboard.queries import initiative as q
+from dashboard.queries import roadmap as roadmap_q
+from dashboard.views import targets as target_views
 from etl.formatting import EM_DASH
 from etl.registry import metric
 
 DECISION_LABELS = {"advance": "Advance", "hold": "Hold", "stop": "Stop"}
 DECISION_COLORS = {"advance": "success", "hold": "warning", "stop": "danger"}
-TARGET_INPUTS = (
-    ("adoption_rate", "adoption-rate", "Adoption rate, %", 100),
-    ("cost_per_insight", "cost-per-insight", "Cost per insight", 1),
-    ("roi", "roi", "ROI, %", 100),
-)
-"""(target, id after `initiative-target-`, label, factor from stored value to shown)"""
 
 
 def _plain(value: Any) -> Any:
@@ -130,8 +126,9 @@ def decision_log(log: list[dict[str, Any]], current_stage: str | None, currency:
     )
 
 
-def decision_form(facts: InitiativeFacts) -> Component:
-    """The stage-gate form; advancing past open blockers asks for an override reason."""
+def decision_form(facts: InitiativeFacts, page: str = "initiative") -> Component:
+    """The stage-gate form; advancing past open blockers asks for an override reason. Ids
+    `<page>-decision-<choice|rationale|override|submit>`."""
     blockers = facts.gate_blockers
     choices = [{"label": DECISION_LABELS[d], "value": d} for d in decisions.DECISIONS]
     if facts.next_stage is None or facts.status != "active":
@@ -144,19 +141,19 @@ def decision_form(facts: InitiativeFacts) -> Component:
     )
     return html.Div(
         [
-            dbc.Label("Stage-gate decision", html_for="initiative-decision-choice"),
-            dbc.RadioItems(id="initiative-decision-choice", options=choices, inline=True),
-            dbc.Label("Rationale", html_for="initiative-decision-rationale", className="mt-2"),
-            dbc.Textarea(id="initiative-decision-rationale", maxLength=5000, rows=2),
-            dbc.Label("Override reason", html_for="initiative-decision-override", className="mt-2"),
-            dbc.Textarea(id="initiative-decision-override", maxLength=5000, rows=2),
+            dbc.Label("Stage-gate decision", html_for=f"{page}-decision-choice"),
+            dbc.RadioItems(id=f"{page}-decision-choice", options=choices, inline=True),
+            dbc.Label("Rationale", html_for=f"{page}-decision-rationale", className="mt-2"),
+            dbc.Textarea(id=f"{page}-decision-rationale", maxLength=5000, rows=2),
+            dbc.Label("Override reason", html_for=f"{page}-decision-override", className="mt-2"),
+            dbc.Textarea(id=f"{page}-decision-override", maxLength=5000, rows=2),
             dbc.FormText(override_help),
             html.Div(
-                dbc.Button("Record decision", id="initiative-decision-submit", color="primary"),
+                dbc.Button("Record decision", id=f"{page}-decision-submit", color="primary"),
                 className="mt-2",
             ),
         ],
-        id="initiative-decision-form",
+        id=f"{page}-decision-form",
     )
 
 
@@ -190,80 +187,6 @@ def annotation_form() -> Component:
     )
 
 
-def target_values(found: targets.Targets) -> dict[str, str]:
-    shown = {}
-    for name, _, _, factor in TARGET_INPUTS:
-        value = found.values.get(name)
-        shown[name] = "" if value is None else f"{(value * factor).normalize():f}"
-    return shown
-
-
-def against_target(name: str, value: float | None, target: Decimal | None) -> str | None:
-    """`on target` / `below target` / `above target` for a metric value and its target, with
-    the metric's good direction (None when either is missing)."""
-    if value is None or target is None:
-        return None
-    met = value >= float(target) if targets.HIGHER_IS_BETTER[name] else value <= float(target)
-    return "on target" if met else "off target"
-
-
-def against_targets(found: targets.Targets, figures: dict[str, Any], currency: str) -> Component:
-    """Each target next to the initiative's figure now (METRICS.md), and whether it is met."""
-    items = []
-    for name, tid, _, _ in TARGET_INPUTS:
-        target = found.values.get(name)
-        if target is None:
-            continue
-        value = figures.get(name)
-        verdict = against_target(name, value, target) or "no figure yet"
-        shown = metric(name).format(value, currency)
-        wanted = metric(name).format(float(target), currency)
-        color = {"on target": "kpi-good", "off target": "kpi-bad"}.get(verdict, "text-muted")
-        items.append(
-            html.Li(
-                [
-                    f"{metric(name).label}: {shown} against target {wanted}: ",
-                    html.Span(verdict, className=color),
-                ],
-                id=f"initiative-against-target-{tid}",
-            )
-        )
-    if not items:
-        return html.P("No target set.", className="text-muted small mb-2")
-    return html.Ul(items, className="small mb-2", id="initiative-against-targets")
-
-
-def targets_form(found: targets.Targets, editable: bool) -> Component:
-    values = target_values(found)
-    fields = [
-        dbc.Col(
-            [
-                dbc.Label(label, html_for=f"initiative-target-{tid}", className="small mb-0"),
-                dbc.Input(
-                    id=f"initiative-target-{tid}",
-                    value=values[name],
-                    type="text",
-                    inputMode="decimal",
-                    disabled=not editable,
-                ),
-            ],
-            md=4,
-        )
-        for name, tid, label, _ in TARGET_INPUTS
-    ]
-    parts: list[Component] = [dbc.Row(fields, className="g-2")]
-    if editable:
-        parts.append(dbc.Button("Save targets", id="initiative-target-submit", className="mt-2"))
-    if found.updated_by:
-        parts.append(
-            html.Small(
-                f"Set by {found.updated_by} · {(found.updated_at or '')[:16]} UTC",
-                className="text-muted d-block mt-1",
-            )
-        )
-    return html.Div(parts, id="initiative-targets-form")
-
-
 def panel(data: Database, actor: Actor, initiative_id: str) -> dict[str, Any]:
     """The panel's parts for `actor`: the forms only for who may write this initiative."""
     with data.reader() as reader:
@@ -294,7 +217,10 @@ def panel(data: Database, actor: Actor, initiative_id: str) -> dict[str, Any]:
             *([decision_form(facts)] if editable else []),
         ],
         "annotations": [annotation_list(notes), *([annotation_form()] if editable else [])],
-        "targets": [against_targets(found, facts.figures, currency), targets_form(found, editable)],
+        "targets": [
+            target_views.against_targets(found, facts.figures, currency),
+            target_views.targets_form(found, editable),
+        ],
         "version": {
             "decisions": decisions.decisions_version(data.edits, initiative_id),
             "targets": found.version,
@@ -302,23 +228,21 @@ def panel(data: Database, actor: Actor, initiative_id: str) -> dict[str, Any]:
     }
 
 
-def feedback(message: str, color: str) -> Component:
-    alert: Component = dbc.Alert(
-        message, color=color, className="py-1 px-2 mb-0 small", dismissable=True
-    )
-    return alert
-
-
 def _facts(data: Database, initiative_id: str) -> InitiativeFacts | None:
     with data.reader() as reader:
         return facts_of(reader, initiative_id)
 
 
-def _conflict_text(what: str, current: Any) -> str:
-    return (
-        f"Not saved: {what} changed since you opened the page. Now: {current}. "
-        "Reload to see it, then try again."
-    )
+def facts_to_write(
+    data: Database, actor: Actor, address: str | None, action: str, initiative_id: str
+) -> InitiativeFacts | None:
+    """The initiative a write is for. One that is not in the data is nobody's: an admin is
+    told so (None), anyone else is refused and audited as for another owner's."""
+    facts = _facts(data, initiative_id)
+    if facts is None:
+        where = {"initiative_id": initiative_id, "address": address}
+        authorize(data.edits, actor, action, Permission.EDIT_INITIATIVE, None, where)
+    return facts
 
 
 def submit_decision(
@@ -334,7 +258,7 @@ def submit_decision(
     """Records the decision (authorized and audited in `decisions.decide`): (the message,
     whether it was saved). A refusal propagates as `Denied`; bad input and conflicts come
     back as a message, and the form keeps what was typed."""
-    facts = _facts(data, initiative_id)
+    facts = facts_to_write(data, actor, address, "decision.record", initiative_id)
     if facts is None:
         return feedback(f"There is no initiative {initiative_id!r} in the data.", "danger"), False
     try:
@@ -346,14 +270,14 @@ def submit_decision(
     except Conflict as exc:
         other = exc.current or {}
         now = f"{other.get('decision')} by {other.get('decided_by')}: {other.get('rationale')}"
-        return feedback(_conflict_text("the decisions", now), "warning"), False
+        return feedback(conflict_text("the decisions", now), "warning"), False
     return feedback(f"Recorded: {DECISION_LABELS[saved['decision']].lower()}.", "success"), True
 
 
 def submit_annotation(
     data: Database, actor: Actor, address: str | None, initiative_id: str, body: str | None
 ) -> tuple[Component, bool]:
-    facts = _facts(data, initiative_id)
+    facts = facts_to_write(data, actor, address, "annotation.add", initiative_id)
     if facts is None:
         return feedback(f"There is no initiative {initiative_id!r} in the data.", "danger"), False
     try:
@@ -361,21 +285,6 @@ def submit_annotation(
     except Invalid as exc:
         return feedback(f"Not saved: {exc}.", "danger"), False
     return feedback("Comment added.", "success"), True
-
-
-def entered_targets(values: list[str | None]) -> dict[str, object]:
-    """The form's text per target, as stored (percent fields divided by 100)."""
-    entered: dict[str, object] = {}
-    for (name, _, label, factor), text in zip(TARGET_INPUTS, values, strict=True):
-        if text is None or not str(text).strip():
-            entered[name] = None
-            continue
-        try:
-            number = Decimal(str(text).strip().rstrip("%").replace(",", ""))
-        except InvalidOperation:
-            raise Invalid(f"{label}: {text!r} is not a number") from None
-        entered[name] = number / factor
-    return entered
 
 
 def submit_targets(
@@ -386,24 +295,13 @@ def submit_targets(
     values: list[str | None],
     seen_version: int,
 ) -> tuple[Component, bool]:
-    facts = _facts(data, initiative_id)
+    """Sets the initiative's targets; its owner is read from the data, not the request."""
+    facts = facts_to_write(data, actor, address, "targets.set", initiative_id)
     if facts is None:
         return feedback(f"There is no initiative {initiative_id!r} in the data.", "danger"), False
-    try:
-        targets.set_targets(
-            data.edits,
-            actor,
-            initiative_id,
-            facts.program_owner,
-            entered_targets(values),
-            seen_version,
-            address,
-        )
-    except Invalid as exc:
-        return feedback(f"Not saved: {exc}.", "danger"), False
-    except Conflict as exc:
-        return feedback(_conflict_text("the targets", exc.current), "warning"), False
-    return feedback("Targets saved.", "success"), True
+    return target_views.save_targets(
+        data, actor, address, initiative_id, facts.program_owner, values, seen_version
+    )
 
 
 def validation_parts() -> list[Component]:
@@ -411,8 +309,11 @@ def validation_parts() -> list[Component]:
     facts = InitiativeFacts("x", None, "active", "Experimentation", 0, None)
     return [
         decision_form(facts),
+        decision_form(facts, "roadmap"),
+        roadmap_picker([{"label": "x", "value": "x"}]),
         annotation_form(),
-        targets_form(targets.Targets(None, {}, 0), True),
+        target_views.targets_form(targets.Targets(None, {}, 0), True),
+        target_views.targets_form(targets.Targets(None, {}, 0), True, "portfolio"),
     ]
 
 
@@ -470,3 +371,68 @@ def roadmap_decisions(data: Database) -> Component:
         [head, html.Tbody(body)], size="sm", hover=True, responsive=True, className="mb-0 small"
     )
     return table
+
+
+def decidable(data: Database, actor: Actor) -> list[dict[str, str]]:
+    """The initiatives `actor` may decide on (their own; all for an admin), as dropdown
+    options `name · stage`, by name."""
+    if actor.role is None:
+        return []
+    with data.reader() as reader:
+        found = reader.fetch(roadmap_q.decidable)
+    options = [
+        {"label": f"{name} · {stage or 'no stage yet'}", "value": str(initiative_id)}
+        for initiative_id, name, stage, owner in zip(
+            found["initiative_id"],
+            found["name"],
+            found["stage"].astype(object).where(found["stage"].notna(), None),
+            found["program_owner"].astype(object).where(found["program_owner"].notna(), None),
+            strict=True,
+        )
+        if actor.may(Permission.EDIT_INITIATIVE, owner)
+    ]
+    return sorted(options, key=lambda o: o["label"].casefold())
+
+
+def roadmap_picker(options: list[dict[str, str]]) -> Component:
+    """Which initiative to decide on, and the slot its form comes into."""
+    return html.Div(
+        [
+            dbc.Label("Decide on an initiative", html_for="roadmap-decision-initiative"),
+            dcc.Dropdown(
+                id="roadmap-decision-initiative",
+                options=options,
+                placeholder="Choose one of yours",
+                clearable=True,
+            ),
+            html.Div(id="roadmap-decision-slot", className="mt-2"),
+        ],
+        id="roadmap-decide",
+        className="mb-3",
+    )
+
+
+def roadmap_decide(data: Database, actor: Actor) -> Component:
+    """The roadmap's decide form for who may decide on some initiative, else who does."""
+    options = decidable(data, actor)
+    if not options:
+        return html.P(
+            "Stage-gate decisions are made by each initiative's program owner or an admin.",
+            className="small text-muted",
+            id="roadmap-read-only",
+        )
+    return roadmap_picker(options)
+
+
+def roadmap_decision_form(
+    data: Database, actor: Actor, initiative_id: str | None
+) -> dict[str, Any]:
+    """The form for the chosen initiative (only when `actor` may decide on it) and the
+    version of its decisions the form is made on."""
+    facts = _facts(data, initiative_id) if initiative_id else None
+    if facts is None or not actor.may(Permission.EDIT_INITIATIVE, facts.program_owner):
+        return {"form": [], "version": 0}
+    return {
+        "form": decision_form(facts, "roadmap"),
+        "version": decisions.decisions_version(data.edits, facts.initiative_id),
+    }

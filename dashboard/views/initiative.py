@@ -17,6 +17,7 @@ from dashboard.figures import empty_figure
 from dashboard.figures import initiative as fig
 from dashboard.figures.roadmap import timeline
 from dashboard.filters import PageFilters
+from dashboard.kpis import TARGETED, Held, target_view
 from dashboard.queries import Selection
 from dashboard.queries import initiative as q
 from dashboard.queries import roadmap as roadmap_q
@@ -123,7 +124,8 @@ def signal_badges(entry: InitiativeMetrics | None) -> html.Div:
     return html.Div(badges, id="initiative-signals", className="mt-1")
 
 
-def kpis(entry: InitiativeMetrics | None, currency: str) -> list[Component]:
+def kpis(entry: InitiativeMetrics | None, currency: str, held: Held = ()) -> list[Component]:
+    """The figure tiles; adoption, cost per insight and ROI against the targets `held`."""
     tiles = []
     for name, key in TILES:
         value = getattr(entry, key) if entry else None
@@ -133,8 +135,15 @@ def kpis(entry: InitiativeMetrics | None, currency: str) -> list[Component]:
             shown = "at risk" if value else "ok"
         if key == "readiness_score" and value is not None:
             shown += " / 5"
+        target = target_view(key, value, held, currency) if key in TARGETED else None
         tiles.append(
-            stat_tile(f"initiative-kpi-{name}", entry_metric.label, shown, _definition(key))
+            stat_tile(
+                f"initiative-kpi-{name}",
+                entry_metric.label,
+                shown,
+                _definition(key),
+                target=target,
+            )
         )
     return tiles
 
@@ -227,8 +236,11 @@ def _figures(
     }
 
 
-def initiative(reader: Reader, initiative_id: str, search: str | None) -> dict[str, Any]:
-    """Every output of the initiative page, by name."""
+def initiative(
+    reader: Reader, initiative_id: str, search: str | None, held: Held = ()
+) -> dict[str, Any]:
+    """Every output of the initiative page, by name; its tiles against the targets `held`
+    (`dashboard.kpis.held_to`)."""
     filters, note = _window_filters(page_filters(reader, search).filters)
     profile = reader.fetch(q.profile, initiative_id)
     metrics, initiatives = reader.initiatives(filters)
@@ -239,7 +251,7 @@ def initiative(reader: Reader, initiative_id: str, search: str | None) -> dict[s
     return {
         "header": header(profile.iloc[0], entry),
         "notice": note,
-        "kpis": kpis(entry, metrics.currency),
+        "kpis": kpis(entry, metrics.currency, held),
         **_figures(reader, initiative_id, sel, metrics),
         "gate_blockers": blockers(entry, reader.settings.gate_min_score),
     }

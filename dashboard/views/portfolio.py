@@ -14,7 +14,7 @@ from dashboard.components.kpi import kpi_card, money_at_risk_breakdown
 from dashboard.db import Reader
 from dashboard.figures import portfolio as fig
 from dashboard.filters import PageFilters, parse_search, to_search
-from dashboard.kpis import kpi_views, money_at_risk_shares, previous_label
+from dashboard.kpis import Held, kpi_views, money_at_risk_shares, previous_label
 from dashboard.queries import Selection
 from dashboard.queries import portfolio as q
 from dashboard.views.shell import page_filters
@@ -71,17 +71,20 @@ def unallocated(spend: tuple[float, float | None], currency: str) -> Component:
     )
 
 
-def kpi_cards(metrics: ProgramMetrics, previous: ProgramMetrics | None) -> list[Component]:
-    """The KPI cards; the money-at-risk card breaks its total down by signal."""
+def kpi_cards(
+    metrics: ProgramMetrics, previous: ProgramMetrics | None, held: Held = ()
+) -> list[Component]:
+    """The KPI cards, against the portfolio's targets `held`; the money-at-risk card breaks
+    its total down by signal."""
     compare = previous_label(previous)
     details = {"cost_at_risk": money_at_risk_breakdown(money_at_risk_shares(metrics))}
-    return [
-        kpi_card(view, compare, details.get(view.kpi.key)) for view in kpi_views(metrics, previous)
-    ]
+    views = kpi_views(metrics, previous, held)
+    return [kpi_card(view, compare, details.get(view.kpi.key)) for view in views]
 
 
-def portfolio(reader: Reader, search: str | None) -> dict[str, Any]:
-    """Every output of the portfolio page for a query string, by name."""
+def portfolio(reader: Reader, search: str | None, held: Held = ()) -> dict[str, Any]:
+    """Every output of the portfolio page for a query string, by name; the KPI cards
+    against the portfolio's targets `held` (`dashboard.kpis.held_to`)."""
     parsed = page_filters(reader, search)
     before = previous_filters(reader, parsed.filters)
     # the previous window's figures are computed on the other core while this thread goes on
@@ -92,7 +95,7 @@ def portfolio(reader: Reader, search: str | None) -> dict[str, Any]:
     return {
         "window": window_label(metrics),
         "empty": empty_state(metrics),
-        "kpis": kpi_cards(metrics, previous.result()),
+        "kpis": kpi_cards(metrics, previous.result(), held),
         "funnel": fig.maturity_funnel(q.stage_counts(metrics)),
         "adoption_trend": fig.adoption_trend(q.adoption_trend(metrics)),
         "value_vs_cost": fig.value_vs_cost(reader.fetch(q.value_vs_cost, sel), currency),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dashboard.edits.targets import Targets
-from dashboard.views.decisions import against_target, against_targets, entered_targets
+from dashboard.kpis import against_target
+from dashboard.views.targets import against_targets, entered_targets
 from tests.dashboard.layout_tools import text
 
 

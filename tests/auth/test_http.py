@@ -16,7 +16,7 @@ import duckdb
 import pytest
 import requests
 
-from dashboard.edits import audit
+from dashboard.edits import audit, targets
 from dashboard.edits.store import EditsStore
 from etl.config import Settings
 from tests.conftest import run_cli
@@ -130,6 +130,23 @@ def annotate(
     )
 
 
+def set_targets(
+    session: requests.Session,
+    url: str,
+    page: str,
+    roi: str,
+    version: int,
+    initiative_id: str | None = None,
+) -> requests.Response:
+    """The targets form of `page` (`initiative` or `portfolio`) sent with an ROI target."""
+    values: dict[str, Any] = {f"{page}-target-roi": roi}
+    if page == "initiative":
+        values |= {"initiative-id": initiative_id, "initiative-edits-version": {"targets": version}}
+    else:
+        values["portfolio-targets-version"] = version
+    return callback(session, url, f"{page}-target-feedback", values)
+
+
 def audit_entries(db: Path) -> list[dict[str, Any]]:
     """The audit trail as the server wrote it (the CLI's export is tested below)."""
     store = EditsStore.for_database(db, Settings())
@@ -217,6 +234,48 @@ def test_the_write_matrix(url: str, db: Path, ids: dict[str, str], name: str, wh
     assert entry["user"] == name
     expected = ("conflict", 200) if (name, whose) in ALLOWED else ("denied", 403)
     assert (entry["outcome"], response.status_code) == expected
+    response = callback(
+        session,
+        url,
+        "roadmap-decision-feedback",
+        {
+            "roadmap-decision-initiative": initiative_id,
+            "roadmap-decision-choice": "stop",
+            "roadmap-decision-rationale": f"stopped from the roadmap by {name}",
+            "roadmap-decision-version": -1,
+        },
+    )
+    entry = [e for e in audit_entries(db) if e["action"] == "decision.record"][-1]
+    assert (entry["user"], entry["initiative_id"]) == (name, initiative_id)
+    assert (entry["outcome"], response.status_code) == expected
+    response = set_targets(session, url, "initiative", "25", -1, initiative_id)
+    entry = [e for e in audit_entries(db) if e["action"] == "targets.set"][-1]
+    assert (entry["user"], entry["initiative_id"]) == (name, initiative_id)
+    assert (entry["outcome"], response.status_code) == expected
+
+
+def portfolio_version(db: Path) -> int:
+    store = EditsStore.for_database(db, Settings())
+    try:
+        return targets.targets_of(store).version
+    finally:
+        store.dispose()
+
+
+@pytest.mark.parametrize("name", list(ROLES))
+def test_only_an_admin_sets_the_portfolio_targets(url: str, db: Path, name: str) -> None:
+    session = signed_in(url, name)
+    before = portfolio_version(db)
+    response = set_targets(session, url, "portfolio", "12", before)
+    entry = [e for e in audit_entries(db) if e["action"] == "portfolio_targets.set"][-1]
+    assert entry["user"] == name and entry["initiative_id"] is None
+    if name == "ada":
+        assert response.status_code == 200 and "Targets saved" in response.text
+        assert entry["outcome"] == "ok" and entry["after"]["roi"] == "0.12"
+        assert portfolio_version(db) == before + 1
+    else:
+        assert response.status_code == 403 and entry["outcome"] == "denied"
+        assert portfolio_version(db) == before
 
 
 def test_a_cross_site_post_is_refused_even_with_a_session(
@@ -297,6 +356,24 @@ def test_the_audit_covers_sign_ins_edits_and_denials(
     assert ("annotation.add", "denied") in kinds and ("request", "denied") in kinds
     assert cli_audit(db, "--initiative", "nope") == []
     assert cli_audit(db, "--since", "2999-01-01") == []
+
+
+@pytest.mark.parametrize("name", ["maria", "erin", "ada"])
+def test_a_write_for_an_initiative_not_in_the_data(url: str, db: Path, name: str) -> None:
+    """Nobody's initiative: only an admin is told it is unknown; others are refused."""
+    session = signed_in(url, name)
+    response = annotate(session, url, "NO-SUCH-ID", "hello")
+    if name == "ada":
+        assert response.status_code == 200 and "no initiative 'NO-SUCH-ID'" in response.text
+    else:
+        assert response.status_code == 403
+        entry = audit_entries(db)[-1]
+        assert (entry["user"], entry["action"], entry["outcome"]) == (
+            name,
+            "annotation.add",
+            "denied",
+        )
+        assert entry["initiative_id"] == "NO-SUCH-ID"
 
 
 def test_repeated_failures_are_throttled(url: str) -> None:

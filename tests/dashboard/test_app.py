@@ -22,6 +22,16 @@ VALUES: dict[str, Any] = {
     "portfolio-maturity-funnel.clickData": {"points": [{"y": "Experimentation", "x": 16}]},
     "roadmap-priority-matrix.clickData": {"points": [{"customdata": ["AI-0002", "x", "$1"]}]},
     "roadmap-export.n_clicks": 1,
+    **{
+        f"{form}-submit.n_clicks": 1  # a forged write claims a click; no click, no write
+        for form in (
+            "initiative-decision",
+            "initiative-annotation",
+            "initiative-target",
+            "portfolio-target",
+            "roadmap-decision",
+        )
+    },
     "app-filter-business-unit.value": ["Finance", "HR"],
     "app-filter-stage.value": ["Experimentation"],
     "app-filter-as-of.value": "2026-03",
@@ -75,6 +85,8 @@ WRITES = (
     "initiative-decision-feedback",
     "initiative-annotation-feedback",
     "initiative-target-feedback",
+    "portfolio-target-feedback",
+    "roadmap-decision-feedback",
 )
 """The outputs of the write callbacks (tests/auth tries them with every role)."""
 

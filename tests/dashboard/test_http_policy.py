@@ -65,7 +65,7 @@ def test_a_chunked_body_under_the_limit_is_served(app: Dash) -> None:
     payload = {
         "output": key,
         "outputs": split_callback_id(key),
-        "inputs": [{**spec["inputs"][0], "value": ""}],
+        "inputs": [{**i, "value": "" if n == 0 else 0} for n, i in enumerate(spec["inputs"])],
         "state": [],
         "changedPropIds": ["app-location.search"],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dashboard.db import Reader
 from dashboard.views.initiative import DIMENSIONS, initiative
 from etl.registry import cause_label
-from tests.dashboard.layout_tools import find, text
+from tests.dashboard.layout_tools import find, ids, text
 
 
 def test_every_output_for_an_initiative(reader: Reader) -> None:
@@ -55,3 +55,12 @@ def test_selection_filters_are_noted_not_applied(reader: Reader) -> None:
 def test_an_unknown_initiative_never_fails(reader: Reader) -> None:
     outputs = initiative(reader, "nope", "")
     assert text(outputs["header"]) == "No data for initiative nope"
+
+
+def test_tiles_show_the_targets_the_initiative_is_held_to(reader: Reader) -> None:
+    held = (("adoption_rate", "0.25", "own"), ("roi", "0.5", "portfolio"))
+    kpis = initiative(reader, "a", "", held)["kpis"]
+    assert text(find(kpis, "initiative-kpi-adoption-rate")) == "30.0%"
+    assert text(find(kpis, "initiative-kpi-adoption-rate-target")) == "Target 25.0%: on target"
+    assert text(find(kpis, "initiative-kpi-roi-target")).startswith("Portfolio target 50.0%: ")
+    assert "initiative-kpi-cost-per-insight-target" not in ids(kpis)  # held to no target

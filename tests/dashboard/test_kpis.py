@@ -3,11 +3,21 @@ value or a change is missing."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from dashboard.kpis import KPIS, kpi_view, kpi_views, previous_label, value_reason
+from dashboard.kpis import (
+    KPIS,
+    TargetView,
+    held_to,
+    kpi_view,
+    kpi_views,
+    previous_label,
+    target_view,
+    value_reason,
+)
 from etl.formatting import EM_DASH
 from etl.metric_results import MetricsResult
 from tests.dashboard.metrics_tools import metrics_result
@@ -119,3 +129,34 @@ def test_no_data_and_no_match_explain_themselves() -> None:
         value_reason(BY_KEY["roi"], metrics(initiatives=[])) == "no initiatives match these filters"
     )
     assert value_reason(BY_KEY["outcomes_at_scale"], metrics()) is None
+
+
+def test_an_initiative_is_held_to_its_own_targets_else_the_portfolios() -> None:
+    own = {"adoption_rate": Decimal("0.6"), "cost_per_insight": None, "roi": None}
+    portfolio = {"adoption_rate": Decimal("0.5"), "cost_per_insight": None, "roi": Decimal("0.2")}
+    assert held_to(own, portfolio) == (
+        ("adoption_rate", "0.6", "own"),
+        ("roi", "0.2", "portfolio"),
+    )
+    assert held_to(portfolio) == (("adoption_rate", "0.5", "own"), ("roi", "0.2", "own"))
+    assert held_to({}) == ()
+
+
+def test_the_target_line_says_whose_target_and_whether_it_is_met() -> None:
+    held = (("adoption_rate", "0.6", "own"), ("cost_per_insight", "3", "portfolio"))
+    assert target_view("adoption_rate", 0.3, held, "USD") == TargetView(
+        "Target 60.0%", "off target"
+    )
+    assert target_view("cost_per_insight", 2.5, held, "USD") == TargetView(
+        "Portfolio target $3.00", "on target"
+    )
+    assert target_view("adoption_rate", None, held, "USD") == TargetView("Target 60.0%", None)
+    assert target_view("roi", 0.1, held, "USD") is None
+
+
+def test_kpi_cards_carry_the_portfolio_targets() -> None:
+    held = (("adoption_rate", "0.25", "own"), ("roi", "2", "own"))
+    views = {v.kpi.key: v for v in kpi_views(metrics(), None, held)}
+    assert views["adoption_rate"].target == TargetView("Target 25.0%", "on target")
+    assert views["roi"].target == TargetView("Target 200.0%", "off target")
+    assert views["total_cost"].target is None

@@ -11,7 +11,7 @@ from dashboard.filters import PageFilters
 from dashboard.kpis import KPIS
 from dashboard.views.portfolio import clicked_stage, portfolio, stage_search
 from etl.formatting import format_money, format_percent
-from tests.dashboard.layout_tools import find, hrefs, text
+from tests.dashboard.layout_tools import find, hrefs, ids, text
 
 SEARCH = "?as_of=2026-03&from=2025-04&to=2026-03"
 
@@ -85,3 +85,12 @@ def test_a_click_on_a_funnel_stage_filters_by_it() -> None:
     assert stage_search(click, "?stage=Operationalization") == ""
     assert stage_search({"points": [{"y": "Nope"}]}, "") is no_update
     assert stage_search(None, "") is no_update
+
+
+def test_kpi_cards_show_the_portfolio_targets(reader: Reader) -> None:
+    held = (("adoption_rate", "0.5", "own"), ("cost_per_insight", "10", "own"))
+    cards = portfolio(reader, SEARCH, held)["kpis"]
+    assert text(find(cards, "kpi-adoption-rate-target")) == "Target 50.0%: off target"
+    assert text(find(cards, "kpi-cost-per-insight-target")) == "Target $10.00: on target"
+    assert "kpi-roi-target" not in ids(cards)
+    assert "kpi-roi-target" not in ids(portfolio(reader, SEARCH)["kpis"])

@@ -23,6 +23,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, role, owner in (
         ("maria", "program_owner", "Maria Okafor"),
         ("erin", "executive", None),
+        ("ada", "admin", None),
     ):
         args = ["users", "add", name, "--role", role, "--password-stdin", "--db", path]
         owned = ["--owner-name", owner] if owner else []
@@ -106,3 +107,74 @@ def test_an_owner_decides_and_an_executive_reads(browser: Browser, url: str, db:
     expect(executive.locator("#initiative-decision-form")).to_have_count(0)
     expect(executive.locator("#initiative-annotation-form")).to_have_count(0)
     expect(executive.locator("#initiative-target-submit")).to_have_count(0)
+
+
+def new_page(browser: Browser) -> Page:
+    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def test_an_owner_decides_from_the_roadmap(browser: Browser, url: str, db: Path) -> None:
+    initiative_id = blocked_initiative_of_maria(db)
+    owner = new_page(browser)
+    sign_in(owner, url, "maria")
+    owner.goto(url + "/roadmap")
+    picker = owner.locator("#roadmap-decision-initiative")
+    picker.click()
+    owner.keyboard.type(initiative_name(db, initiative_id))
+    owner.keyboard.press("Enter")
+    expect(owner.locator("#roadmap-decision-form")).to_be_visible()
+    owner.locator("#roadmap-decision-form").get_by_label("Hold").check()
+    owner.fill("#roadmap-decision-rationale", "Hold until the readiness review, from the roadmap")
+    owner.click("#roadmap-decision-submit")
+    expect(owner.locator("#roadmap-decision-feedback")).to_contain_text("Recorded: hold")
+    expect(owner.locator("#roadmap-decisions")).to_contain_text("from the roadmap")
+    owner.goto(f"{url}/initiatives/{initiative_id}")
+    expect(owner.locator("#initiative-decision-log-list")).to_contain_text("from the roadmap")
+
+    executive = new_page(browser)
+    sign_in(executive, url, "erin")
+    executive.goto(url + "/roadmap")
+    expect(executive.locator("#roadmap-decisions")).to_contain_text("from the roadmap")
+    expect(executive.locator("#roadmap-read-only")).to_be_visible()
+    expect(executive.locator("#roadmap-decision-initiative")).to_have_count(0)
+
+
+def test_targets_show_on_the_kpi_cards_and_tiles(browser: Browser, url: str, db: Path) -> None:
+    admin = new_page(browser)
+    sign_in(admin, url, "ada")
+    admin.goto(url + "/")
+    admin.fill("#portfolio-target-adoption-rate", "99")
+    admin.fill("#portfolio-target-roi", "-100")
+    admin.click("#portfolio-target-submit")
+    expect(admin.locator("#portfolio-target-feedback")).to_contain_text("Targets saved")
+    expect(admin.locator("#kpi-adoption-rate-target")).to_have_text("Target 99.0%: off target")
+    expect(admin.locator("#kpi-roi-target")).to_contain_text("on target")
+
+    owner = new_page(browser)
+    sign_in(owner, url, "maria")
+    initiative_id = blocked_initiative_of_maria(db)
+    owner.goto(f"{url}/initiatives/{initiative_id}")
+    expect(owner.locator("#initiative-kpi-adoption-rate-target")).to_contain_text(
+        "Portfolio target 99.0%"
+    )
+    owner.fill("#initiative-target-adoption-rate", "1")
+    owner.click("#initiative-target-submit")
+    expect(owner.locator("#initiative-target-feedback")).to_contain_text("Targets saved")
+    expect(owner.locator("#initiative-kpi-adoption-rate-target")).to_contain_text("Target 1.0%")
+    owner.goto(url + "/")
+    expect(owner.locator("#kpi-adoption-rate-target")).to_contain_text("Target 99.0%")
+    expect(owner.locator("#portfolio-target-submit")).to_have_count(0)
+    expect(owner.locator("#portfolio-target-adoption-rate")).to_be_disabled()
+
+
+def initiative_name(db: Path, initiative_id: str) -> str:
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        found = con.execute(
+            "select name from initiatives where initiative_id = ?", [initiative_id]
+        ).fetchone()
+    assert found is not None
+    return str(found[0])
