@@ -16,9 +16,10 @@ import duckdb
 import pytest
 import requests
 
-from dashboard.edits import audit, targets
+from dashboard.edits import targets
 from dashboard.edits.store import EditsStore
 from etl.config import Settings
+from tests.auth.http_tools import annotate, audit_entries, callback
 from tests.conftest import run_cli
 from tests.e2e.conftest import load_sample, server_errors, serving
 
@@ -77,32 +78,6 @@ def signed_in(url: str, name: str) -> requests.Session:
     return session
 
 
-def callback(
-    session: requests.Session, url: str, output_id: str, values: dict[str, Any]
-) -> requests.Response:
-    """POSTs the callback whose outputs include `output_id`, as Dash's renderer would, with
-    `values` by component id (the rest None)."""
-    deps = session.get(url + "/_dash-dependencies").json()
-    spec = next(
-        d
-        for d in deps
-        if f"..{output_id}." in d["output"] or d["output"].startswith(output_id + ".")
-    )
-    parts = [
-        {"id": part.split(".")[0], "property": part.split(".")[1]}
-        for part in spec["output"].strip(".").split("...")
-    ]
-    outputs = parts if spec["output"].startswith("..") else parts[0]
-    body = {
-        "output": spec["output"],
-        "outputs": outputs,
-        "inputs": [{**i, "value": values.get(i["id"], 1)} for i in spec["inputs"]],
-        "state": [{**s, "value": values.get(s["id"])} for s in spec["state"]],
-        "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"],
-    }
-    return session.post(url + "/_dash-update-component", json=body, headers={"Origin": url})
-
-
 def decide(
     session: requests.Session, url: str, initiative_id: str, rationale: str
 ) -> requests.Response:
@@ -116,17 +91,6 @@ def decide(
             "initiative-decision-rationale": rationale,
             "initiative-edits-version": {"decisions": -1},  # a stale version: never written
         },
-    )
-
-
-def annotate(
-    session: requests.Session, url: str, initiative_id: str, body: str
-) -> requests.Response:
-    return callback(
-        session,
-        url,
-        "initiative-annotation-feedback",
-        {"initiative-id": initiative_id, "initiative-annotation-body": body},
     )
 
 
@@ -145,15 +109,6 @@ def set_targets(
     else:
         values["portfolio-targets-version"] = version
     return callback(session, url, f"{page}-target-feedback", values)
-
-
-def audit_entries(db: Path) -> list[dict[str, Any]]:
-    """The audit trail as the server wrote it (the CLI's export is tested below)."""
-    store = EditsStore.for_database(db, Settings())
-    try:
-        return audit.entries(store)
-    finally:
-        store.dispose()
 
 
 def cli_audit(db: Path, *args: str) -> list[dict[str, Any]]:
