@@ -8,8 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, expect
 
+from dashboard.edits import decisions as decisions_module
+from dashboard.edits.store import EditsStore
+from etl.config import Settings
+from tests.auth.http_tools import callback
 from tests.conftest import metrics_json, run_cli
 from tests.e2e.conftest import TIMEOUT_MS, load_sample, server_errors, serving
 
@@ -178,3 +183,76 @@ def initiative_name(db: Path, initiative_id: str) -> str:
         ).fetchone()
     assert found is not None
     return str(found[0])
+
+
+HOSTILE = [
+    "'; drop table decisions; --",
+    '<img src=x onerror="alert(1)"><script>alert(2)</script><a href="javascript:alert(3)">x</a>',
+    '=HYPERLINK("http://evil.example","click") [link](javascript:alert(4))',
+    "../../etc/passwd",
+    "café — \U0001f680 \ufffd " + "y" * 3000,
+]
+"""SQL, HTML and JS, a spreadsheet formula and a markdown link, a path, long non-ASCII
+text: typed into each text input of the decisions, stored and shown as text."""
+
+
+def test_hostile_text_in_every_input_is_shown_as_text(browser: Browser, url: str, db: Path) -> None:
+    initiative_id = blocked_initiative_of_maria(db)
+    session = signed_in_session(url, "maria")
+    for n, text in enumerate(HOSTILE):
+        done = callback(
+            session,
+            url,
+            "initiative-annotation-feedback",
+            {"initiative-id": initiative_id, "initiative-annotation-body": text},
+        )
+        assert "Comment added" in done.text, done.text
+        version = decisions_version(db, initiative_id)
+        form = "roadmap" if n % 2 else "initiative"
+        values: dict[str, object] = {
+            f"{form}-decision-choice": "advance",
+            f"{form}-decision-rationale": text,
+            f"{form}-decision-override": text,
+        }
+        if form == "roadmap":
+            values |= {"roadmap-decision-initiative": initiative_id}
+            values["roadmap-decision-version"] = version
+        else:
+            values |= {"initiative-id": initiative_id}
+            values["initiative-edits-version"] = {"decisions": version}
+        done = callback(session, url, f"{form}-decision-feedback", values)
+        assert "Recorded: advance" in done.text, done.text
+
+    reader = new_page(browser)
+    dialogs: list[str] = []
+    reader.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    sign_in(reader, url, "erin")
+    reader.goto(f"{url}/initiatives/{initiative_id}")
+    for box in ("#initiative-decision-log-list", "#initiative-annotation-list"):
+        for text in HOSTILE:
+            expect(reader.locator(box)).to_contain_text(text)
+    reader.goto(url + "/roadmap")
+    expect(reader.locator("#roadmap-decisions")).to_contain_text(HOSTILE[-1])  # the latest
+    for page_path in (f"/initiatives/{initiative_id}", "/roadmap"):
+        reader.goto(url + page_path)
+        expect(reader.locator("#app-user-name")).to_contain_text("erin")
+        injected = reader.locator("main img, main script, a[href^='javascript']")
+        assert injected.count() == 0, page_path
+    assert dialogs == []
+
+
+def signed_in_session(url: str, name: str) -> requests.Session:
+    session = requests.Session()
+    response = session.post(
+        url + "/login", data={"username": name, "password": PASSWORD}, allow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    return session
+
+
+def decisions_version(db: Path, initiative_id: str) -> int:
+    store = EditsStore.for_database(db, Settings())
+    try:
+        return decisions_module.decisions_version(store, initiative_id)
+    finally:
+        store.dispose()
