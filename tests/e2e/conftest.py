@@ -25,6 +25,7 @@ from tests.conftest import ROOT, SAMPLE, metrics_json, run_cli
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 TIMEOUT_MS = 20_000
+expect.set_options(timeout=TIMEOUT_MS)  # assertions wait as long as actions on a busy machine
 
 
 def free_port() -> int:
