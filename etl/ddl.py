@@ -53,6 +53,13 @@ create table if not exists cost_reconciliation (
     load_id bigint, source_file varchar, billing_period varchar, currency varchar,
     outcome varchar, reason varchar, amount decimal(38, 18), source_rows bigint
 );
+-- Report figures of usage reports that state adoption for a period (Microsoft 365
+-- Copilot), kept with their kind and period; stg_adoption resolves a month's figure.
+create table if not exists adoption_reports (
+    initiative_id varchar, month date, report_kind varchar, period_days integer,
+    report_date date, active_users bigint, eligible_users bigint,
+    load_id bigint, source_file varchar, row_number bigint
+);
 -- Distinct users per initiative and month, written by the events engine (etl/events.py).
 create table if not exists usage_monthly_active (
     initiative_id varchar, month date, active_users bigint

@@ -17,6 +17,7 @@ from etl.adapters import ADAPTERS, AdapterError, AdapterOptions, Conversion, Con
 from etl.period import PlausibleMonths
 from etl.readers import RefusedFile, SourceFile
 from etl.reconciliation import reconcile
+from etl.reports import REPORT_KEY, store_reports
 from etl.validate import CheckPlan, check_sql
 from etl.writers import append_checked_events, apply_rows
 
@@ -82,14 +83,20 @@ def _load_output(
     events are appended as a Parquet file (and their months refreshed), never upserted."""
     con = loader.con
     plan = CheckPlan(
-        output.entity, output.table, loader.reporting_currency, loader.plausible_months
+        output.entity,
+        output.table,
+        loader.reporting_currency,
+        loader.plausible_months,
+        extra_key=REPORT_KEY if output.as_reports else (),
     )
     con.execute(check_sql(plan, checked, row_sql="_source_row"))
     entity_source = SourceFile(source.path, output.entity, source.format, source.sha256)
     _, rejected = loader.record_rejects(checked, entity_source, weight="_weight")
     if output.replace_sources:
         _replace_sources(con, output.replace_sources)
-    if output.entity == "usage_events":
+    if output.as_reports:
+        store_reports(con, loader.load_id, entity_source, checked)
+    elif output.entity == "usage_events":
         loader.touched_months |= append_checked_events(
             con, loader.store, loader.load_id, f"file-{index}-{output.table}", checked
         )

@@ -46,11 +46,15 @@ class AdapterOptions:
 @dataclass(frozen=True)
 class Converted:
     """Contract rows of one entity, in temp table `table` (see the module docstring).
-    `replace_sources`: cost sources whose stored rows this file replaces as a whole."""
+    `replace_sources`: cost sources whose stored rows this file replaces as a whole.
+    `as_reports`: adoption rows that are report figures (with `_report_kind`, `_period_days`
+    and `_report_date` columns), kept per kind and period in `adoption_reports` rather than
+    upserted by the adoption key; staging resolves which one a month shows."""
 
     entity: str
     table: str
     replace_sources: tuple[str, ...] = ()
+    as_reports: bool = False
 
 
 @dataclass

@@ -13,7 +13,7 @@ with final as (
         end as eligible_users,
         e.initiative_id is not null as is_from_events
     from usage_monthly_active as e
-    full outer join adoption as a
+    full outer join stg_adoption as a
         on a.initiative_id = e.initiative_id and a.month = e.month
     left join initiatives as i
         on i.initiative_id = coalesce(e.initiative_id, a.initiative_id)
