@@ -27,9 +27,9 @@ def list_loads(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 def list_rejects(
     con: duckdb.DuckDBPyConnection, load_id: int | None = None
 ) -> tuple[int | None, list[dict[str, Any]]]:
-    """The rejects of one load (default: the latest load)."""
+    """The rejects of one load (default: the latest load that has rejects)."""
     if load_id is None:
-        row = con.execute("select max(load_id) from loads").fetchone()
+        row = con.execute("select max(load_id) from rejects").fetchone()
         load_id = row[0] if row else None
     rows = dict_rows(
         con.execute(

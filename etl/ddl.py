@@ -6,13 +6,15 @@ import duckdb
 
 from etl.contracts import ENTITIES, STAGE_ORDER, columns_of
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when a table changes shape, and add the step to `MIGRATIONS`."""
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     # 2: the monthly actives the events engine writes are a source that staging reads, not
     # a mart; marts and views are rebuilt by every upgrade, so only tables move here.
     2: ("alter table if exists mart_monthly_active rename to usage_monthly_active",),
+    # 3: new tables only (cost_reconciliation, adoption_reports): `create_schema` adds them.
+    3: (),
 }
 """The statements that bring a database of version N-1 to version N."""
 
@@ -45,6 +47,18 @@ create table if not exists adapter_mappings (
 create table if not exists unallocated_costs (
     load_id bigint, source_file varchar, source varchar, month date, currency varchar,
     amount decimal(38, 12), source_rows bigint, reason varchar
+);
+-- Where each unit of a cost export's cost column went (etl/reconciliation.py).
+create table if not exists cost_reconciliation (
+    load_id bigint, source_file varchar, billing_period varchar, currency varchar,
+    outcome varchar, reason varchar, amount decimal(38, 18), source_rows bigint
+);
+-- Report figures of usage reports that state adoption for a period (Microsoft 365
+-- Copilot), kept with their kind and period; stg_adoption resolves a month's figure.
+create table if not exists adoption_reports (
+    initiative_id varchar, month date, report_kind varchar, period_days integer,
+    report_date date, active_users bigint, eligible_users bigint,
+    load_id bigint, source_file varchar, row_number bigint
 );
 -- Distinct users per initiative and month, written by the events engine (etl/events.py).
 create table if not exists usage_monthly_active (

@@ -16,6 +16,8 @@ import duckdb
 from etl.adapters import ADAPTERS, AdapterError, AdapterOptions, Conversion, Converted
 from etl.period import PlausibleMonths
 from etl.readers import RefusedFile, SourceFile
+from etl.reconciliation import reconcile
+from etl.reports import REPORT_KEY, store_reports
 from etl.validate import CheckPlan, check_sql
 from etl.writers import append_checked_events, apply_rows
 
@@ -65,6 +67,8 @@ def load_adapted(
     for number, output in enumerate(conversion.outputs):
         rejected += _load_output(loader, source, output, f"checked_{index}_{number}", index)
     result.rows_unallocated = _store_unallocated(loader, source, conversion)
+    if conversion.ledger_table:
+        result.reconciliation = reconcile(con, loader.load_id, source, conversion.ledger_table)
     _store_mappings(loader, source, conversion)
     result.warnings += conversion.notes
     result.rows_read = conversion.rows_read
@@ -79,20 +83,20 @@ def _load_output(
     events are appended as a Parquet file (and their months refreshed), never upserted."""
     con = loader.con
     plan = CheckPlan(
-        output.entity, output.table, loader.reporting_currency, loader.plausible_months
+        output.entity,
+        output.table,
+        loader.reporting_currency,
+        loader.plausible_months,
+        extra_key=REPORT_KEY if output.as_reports else (),
     )
     con.execute(check_sql(plan, checked, row_sql="_source_row"))
     entity_source = SourceFile(source.path, output.entity, source.format, source.sha256)
     _, rejected = loader.record_rejects(checked, entity_source, weight="_weight")
     if output.replace_sources:
-        con.execute(
-            "delete from costs where list_contains(?, source)", [list(output.replace_sources)]
-        )
-        con.execute(
-            "delete from unallocated_costs where list_contains(?, source)",
-            [list(output.replace_sources)],
-        )
-    if output.entity == "usage_events":
+        _replace_sources(con, output.replace_sources)
+    if output.as_reports:
+        store_reports(con, loader.load_id, entity_source, checked)
+    elif output.entity == "usage_events":
         loader.touched_months |= append_checked_events(
             con, loader.store, loader.load_id, f"file-{index}-{output.table}", checked
         )
@@ -100,6 +104,17 @@ def _load_output(
         apply_rows(con, loader.load_id, entity_source, checked)
     con.execute(f"drop table {checked}")
     return rejected
+
+
+def _replace_sources(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...]) -> None:
+    """Deletes the stored rows of each source, and of that source with a currency suffix
+    (`focus:<account>:<period>` names the rows `focus:<account>:<period>:<CUR>` too)."""
+    for table in ("costs", "unallocated_costs"):
+        con.execute(
+            f"delete from {table} where list_contains($sources, source) "
+            "or list_contains($sources, regexp_replace(source, ':[A-Z]{3}$', ''))",
+            {"sources": list(sources)},
+        )
 
 
 def _adapter_rejects(loader: LoadTarget, source: SourceFile, conversion: Conversion) -> int:

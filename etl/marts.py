@@ -21,8 +21,9 @@ MODELS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("stg_fx_rates", ()),
         ("stg_costs", ("stg_fx_rates",)),
         ("stg_outcomes", ("stg_fx_rates",)),
-        ("stg_activity", ()),
-        ("stg_data_months", ()),
+        ("stg_adoption", ()),
+        ("stg_activity", ("stg_adoption",)),
+        ("stg_data_months", ("stg_adoption",)),
     ),
     # Marts read staging views only.
     "marts": (

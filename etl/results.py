@@ -18,6 +18,8 @@ class FileResult:
     rows_unallocated: int = 0
     skipped: bool = False
     warnings: list[str] = field(default_factory=list)
+    reconciliation: list[dict[str, Any]] | None = None
+    """Cost exports only: where the cost column went, per billing period and currency."""
 
 
 @dataclass
@@ -61,10 +63,18 @@ class LoadResult:
             "rows_rejected": self.rows_rejected,
             "rows_skipped": self.rows_skipped,
             "rows_unallocated": self.rows_unallocated,
-            "files": [asdict(f) for f in self.files],
+            "files": [_file_json(f) for f in self.files],
         }
         if self.warnings:
             summary["warnings"] = list(self.warnings)
         if self.error is not None:
             summary["error"] = self.error
         return summary
+
+
+def _file_json(result: FileResult) -> dict[str, Any]:
+    """A file's summary; `reconciliation` only for the files that have one."""
+    entry = asdict(result)
+    if entry["reconciliation"] is None:
+        del entry["reconciliation"]
+    return entry

@@ -189,6 +189,9 @@ class CheckPlan:
     has_bad: bool = False
     """The raw table has `_bad_<column>` too: a JSON value of a type the column cannot
     hold (an object, say), which rejects its row alone."""
+    extra_key: tuple[str, ...] = ()
+    """Columns of the raw table that extend the entity's key for the duplicate check: the
+    rows of report figures kept per kind and period (`adoption_reports`)."""
 
 
 def _default_sql(column: Column, plan: CheckPlan) -> str | None:
@@ -391,7 +394,7 @@ def check_select(plan: CheckPlan, source: str, row_sql: str = "rowid + 1") -> st
     structs = ", ".join(p.struct_sql() for p in problems)
     broken = " or ".join(f"coalesce({p.when}, false)" for p in problems)
     if model.key:
-        keys = ", ".join(model.key)
+        keys = ", ".join((*model.key, *plan.extra_key))
         complete = " and ".join(f"{k} is not null" for k in model.key)
         key_count = f"case when {complete} then count(*) over (partition by {keys}) else 1 end"
     else:

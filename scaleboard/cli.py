@@ -182,7 +182,8 @@ def metrics(
 def rejects(
     db: DbOption = None,
     load_id: Annotated[
-        int | None, typer.Option("--load", help="Load id (default: latest).")
+        int | None,
+        typer.Option("--load", help="Load id (default: the latest load that has rejects)."),
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many rows (table output).")] = 50,
     as_json: JsonOption = False,
@@ -199,8 +200,11 @@ def rejects(
         raise fail(str(exc)) from None
     if as_json:
         _print_json({"load_id": chosen, "rejects": rows})
+    elif chosen is None:
+        typer.echo("no load has rejected a row")
     else:
-        print_rows(f"Rejects of load {chosen}", rows[:limit], total=len(rows))
+        latest = " (the latest load that has rejects)" if load_id is None else ""
+        print_rows(f"Rejects of load {chosen}{latest}", rows[:limit], total=len(rows))
 
 
 @app.command()

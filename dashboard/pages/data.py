@@ -45,6 +45,11 @@ def layout() -> html.Div:
             _card(
                 "Rejected rows", "data-rejects", height=380, export_name="scaleboard-rejects.csv"
             ),
+            _card(
+                "Cost export reconciliation (amounts in each row's currency)",
+                "data-reconciliation",
+                height=300,
+            ),
             dbc.Row(
                 [
                     dbc.Col(_card("Unallocated AI spend", "data-unallocated", height=300), lg=6),
@@ -71,6 +76,8 @@ def register(app: Dash, data_source: Database) -> None:
             "reject_rows": Output("data-rejects", "rowData"),
             "unallocated_columns": Output("data-unallocated", "columnDefs"),
             "unallocated_rows": Output("data-unallocated", "rowData"),
+            "reconciliation_columns": Output("data-reconciliation", "columnDefs"),
+            "reconciliation_rows": Output("data-reconciliation", "rowData"),
             "mapping_columns": Output("data-mappings", "columnDefs"),
             "mapping_rows": Output("data-mappings", "rowData"),
         },

@@ -16,6 +16,12 @@ def unallocated_spend(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame(con, sql_text("data", "unallocated_spend"))
 
 
+def cost_reconciliation(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per cost export, billing period and currency: source total, allocated, unallocated
+    (with its reasons) and unparsed rows, newest load first."""
+    return frame(con, sql_text("data", "cost_reconciliation"), [REJECTS_SHOWN])
+
+
 def source_mappings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per adapter load: which source values mapped to which stage or category, and which
     did not (mapped_to null), newest load first."""

@@ -48,6 +48,18 @@ UNALLOCATED_COLUMNS = [
     number("amount_rc", "Amount"),
     number("source_rows", "Source rows"),
 ]
+RECONCILIATION_COLUMNS = [
+    number("load_id", "Load"),
+    text("source_file", "File", minWidth=220),
+    text("billing_period", "Billing period"),
+    text("currency", "Currency"),
+    number("source_total", "Source total", 2),
+    number("allocated", "Allocated", 2),
+    number("unallocated", "Unallocated", 2),
+    number("unparsed_rows", "Unparsed rows"),
+    text("why_unallocated", "Why unallocated", minWidth=420),
+]
+"""Amounts in the row's own currency: a cost export reconciled before any conversion."""
 MAPPING_COLUMNS = [
     number("load_id", "Load"),
     text("source_file", "File", minWidth=220),
@@ -121,6 +133,8 @@ def data(reader: Reader, search: str | None) -> dict[str, Any]:
         "reject_rows": records(rejects),
         "unallocated_columns": UNALLOCATED_COLUMNS,
         "unallocated_rows": records(reader.fetch(q.unallocated_spend)),
+        "reconciliation_columns": RECONCILIATION_COLUMNS,
+        "reconciliation_rows": records(reader.fetch(q.cost_reconciliation)),
         "mapping_columns": MAPPING_COLUMNS,
         "mapping_rows": records(reader.fetch(q.source_mappings)),
     }

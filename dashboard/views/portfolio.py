@@ -62,7 +62,9 @@ def unallocated(spend: tuple[float, float | None], currency: str) -> Component:
     """The unallocated AI spend line: cost exports' spend that no initiative claims."""
     cost, share = spend
     text = f"Unallocated AI spend: {format_money(cost, currency)}"
-    if share is not None:
+    if cost < 0:
+        text += " (credits no initiative claims exceed the unallocated charges: see the data page)"
+    elif share is not None:
         text += f" ({format_percent(share)} of all AI spend in the window)"
     return html.Small(
         text,

@@ -46,11 +46,15 @@ class AdapterOptions:
 @dataclass(frozen=True)
 class Converted:
     """Contract rows of one entity, in temp table `table` (see the module docstring).
-    `replace_sources`: cost sources whose stored rows this file replaces as a whole."""
+    `replace_sources`: cost sources whose stored rows this file replaces as a whole.
+    `as_reports`: adoption rows that are report figures (with `_report_kind`, `_period_days`
+    and `_report_date` columns), kept per kind and period in `adoption_reports` rather than
+    upserted by the adoption key; staging resolves which one a month shows."""
 
     entity: str
     table: str
     replace_sources: tuple[str, ...] = ()
+    as_reports: bool = False
 
 
 @dataclass
@@ -69,12 +73,14 @@ class Conversion:
 
     `rejects_table`: rows the adapter itself rejects (`_source_row`, `column_name`, `value`,
     `reason`, `_weight`). `unallocated_table`: FOCUS cost no initiative claims (`source`,
-    `month`, `currency`, `amount`, `_weight`), kept, never dropped."""
+    `month`, `currency`, `amount`, `_weight`), kept, never dropped. `ledger_table`: where
+    each unit of a cost export went (see `etl.reconciliation`)."""
 
     outputs: list[Converted]
     rows_read: int
     rejects_table: str | None = None
     unallocated_table: str | None = None
+    ledger_table: str | None = None
     mappings: list[Mapping] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 

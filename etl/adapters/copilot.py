@@ -9,7 +9,9 @@ The file's shape is read from its JSON keys (see docs/sources/copilot-usage.md):
 - seat lists (`seats[]`): one adoption row for the month of the list's latest timestamp (the
   list carries no date of its own): eligible users = distinct assignee logins (a user with
   seats from two organizations counts once), active users = those whose last activity falls
-  in that month;
+  in that month; and, for every month a seat existed (from its `created_at`), the eligible
+  users of that month, which staging uses for the months whose active users come from the
+  users reports' events;
 - organization/enterprise aggregate reports, the legacy metrics and usage APIs and billing
   usage items are recognised and every record is rejected with the reason: they carry no
   user identities and no eligible-user count, so no distinct monthly count can be made.
@@ -195,6 +197,7 @@ def _seat_conversion(con: duckdb.DuckDBPyConnection, prefix: str, initiative: st
     table, rejects = f"{prefix}_out", f"{prefix}_rejects"
     _sql(con, "seats", prefix)
     _sql(con, "seat_adoption", prefix, initiative=initiative)
+    _sql(con, "seat_months", prefix, initiative=initiative)
     _sql(con, "seat_rejects", prefix)
     row = _sql(con, "seat_stats", prefix).fetchone()
     assert row is not None
@@ -208,6 +211,8 @@ def _seat_conversion(con: duckdb.DuckDBPyConnection, prefix: str, initiative: st
             f"{seat_rows} seat row(s) for {users} distinct user(s) (total_seats says {total}): "
             "eligible users = distinct users"
         )
-    return Conversion(
-        outputs=[Converted("adoption", table)], rows_read=0, rejects_table=rejects, notes=notes
-    )
+    outputs = [
+        Converted("adoption", table),
+        Converted("adoption", f"{prefix}_seat_months", as_reports=True),
+    ]
+    return Conversion(outputs=outputs, rows_read=0, rejects_table=rejects, notes=notes)

@@ -4,10 +4,13 @@ Every source record is a charge of one billing account. Its initiative is the va
 `--initiative-tag KEY` in the `Tags` JSON, mapped through `--map` (tag_value,initiative_id) or
 else read as an initiative id; its category comes from ServiceCategory / ChargeCategory through
 `etl/adapters/mappings/focus_categories.csv`; its month is the UTC month of ChargePeriodStart.
-Charges are summed per (initiative, month, category) into cost rows whose source is
-`focus:<BillingAccountId>:<YYYY-MM of BillingPeriodStart>`, so credits net against charges and
-a newer export of the same account and period replaces the older one's rows as a whole. A net
-below zero is rejected; cost no initiative claims is kept as unallocated spend.
+Charges are summed per (initiative, month, category, source) into cost rows whose source is
+`focus:<BillingAccountId>:<YYYY-MM of BillingPeriodStart>:<BillingCurrency>`, so credits net
+against charges, several currencies of one account and period never share a key, and a newer
+export of the same account and period replaces the older one's rows (of every currency) as a
+whole. Nothing is dropped: a group whose net is below zero, a charge with no tag, with a tag
+value that maps to no initiative or to one that is not loaded, is kept as unallocated spend
+with its reason; `etl.reconciliation` accounts for every unit of the cost column.
 """
 
 from __future__ import annotations
@@ -222,7 +225,7 @@ class Focus:
         cost_column, notes = _read(con, path, options, prefix)
         params = {"tag": tag, "path": "$." + json.dumps(tag), "cost_column": cost_column}
         run_adapter_sql(con, "focus", "rows", prefix, params)
-        for name in ("groups", "costs", "rejects", "unallocated"):
+        for name in ("groups", "costs", "rejects", "unallocated", "ledger"):
             run_adapter_sql(con, "focus", name, prefix)
         sources = run_adapter_sql(con, "focus", "sources", prefix).fetchall()
         [(rows_read,)] = con.execute(f"select count(*) from {prefix}_read").fetchall()
@@ -232,6 +235,7 @@ class Focus:
             rows_read=int(rows_read),
             rejects_table=f"{prefix}_rejects",
             unallocated_table=f"{prefix}_unallocated",
+            ledger_table=f"{prefix}_ledger",
             mappings=mappings,
             notes=notes + mapping_notes,
         )

@@ -5,21 +5,22 @@ Reads the user-count reports in both shapes Microsoft Graph returns: the v1.0 CS
 and the beta JSON (`value[].adoptionByProduct[]` / `value[].adoptionByDate[]`, camelCase).
 Enabled users are the eligible users, active users the active ones ("Any App").
 
-One adoption row per month for the initiative given by `--initiative`: from a summary, the
-report with the latest refresh date in the month (its period, D7/D28/D30, is the activity
-window the report counts); from a daily trend, the highest daily active count of the month
-(a lower bound of the month's distinct users, which the report does not give) and the
-enabled users of the month's last report date.
+Each report gives report figures (`etl.reports`) for the initiative given by `--initiative`,
+kept with the report's kind and period: from a summary, per month and period (D7/D28/D30),
+the figures of its latest refresh date in the month; from a daily trend, the highest daily
+active count of the month (a lower bound of the month's distinct users, which the report
+does not give) and the enabled users of the month's last report date.
 
 The per-user report (UsageUserDetail: v1.0 CSV with `User Principal Name`, `Last Activity
 Date`; beta JSON `value[].userPrincipalName`, `lastActivityDate`) lists every licensed user,
-so each record counts once in the adoption row of its Report Refresh Date's month: eligible =
-its distinct users, active = those whose Last Activity Date falls in that month (up to the
-refresh date). Those active users also become usage events on their Last Activity Date (the
-record already counts in the adoption row, so an event weighs nothing). An earlier date only
-says the user was not active since: it makes no event, since an event in an older month
-would stand alone for that month's active users. An empty date (never used) is an eligible,
-inactive user.
+so each record counts once in the figure of its Report Refresh Date's month: eligible = its
+distinct users, active = those whose Last Activity Date falls in that month (up to the
+refresh date). It makes no usage events: events would define the month's active users and
+so override the tenant's own counts, and a per-user report never overrides a count report.
+
+Staging (`stg_adoption`) resolves a month's adoption by one precedence, whatever the order
+of the files and loads: the summary with the longest period up to 30 days (D30, D28, then
+D7), else the trend, else the per-user report.
 """
 
 from __future__ import annotations
@@ -73,17 +74,20 @@ def _read_days(con: duckdb.DuckDBPyConnection, path: Path, prefix: str) -> None:
         _sql(con, "json_days", prefix, path=str(path))
         return
     _read_csv(con, path, f"{prefix}_csv")
-    if "report date" not in _csv_columns(path):  # a summary: every row undated
+    is_trend = "report date" in _csv_columns(path)
+    if not is_trend:  # a summary: every row undated
         con.execute(f'alter table {prefix}_csv add column "Report Date" varchar')
-    _sql(con, "csv_days", prefix)
+    if "report period" not in _csv_columns(path):
+        con.execute(f'alter table {prefix}_csv add column "Report Period" varchar')
+    _sql(con, "csv_days", prefix, is_trend=is_trend)
 
 
 class M365Copilot:
     name = "m365-copilot"
-    produces: tuple[str, ...] = ("adoption", "usage_events")
+    produces: tuple[str, ...] = ("adoption",)
     summary = (
         "Microsoft 365 Copilot user-count and user-detail reports (v1.0 CSV or beta JSON) "
-        "-> adoption and usage events"
+        "-> adoption (one precedence of reports, whatever the load order)"
     )
     example = "scaleboard load --format m365-copilot --initiative AI-0007 UserCountTrend.csv"
 
@@ -108,38 +112,39 @@ class M365Copilot:
         _sql(con, "monthly", prefix, initiative=initiative)
         [(rows,)] = con.execute(f"select count(*) from {prefix}_days").fetchall()
         return Conversion(
-            outputs=[Converted("adoption", f"{prefix}_adoption")], rows_read=int(rows)
+            outputs=[Converted("adoption", f"{prefix}_adoption", as_reports=True)],
+            rows_read=int(rows),
         )
 
 
 def _user_detail(
     con: duckdb.DuckDBPyConnection, path: Path, prefix: str, initiative: str
 ) -> Conversion:
-    """Adoption per refresh month and events of the users active in it (module docstring)."""
+    """Report figures per refresh month: licensed and active users (module docstring)."""
     if path.suffix.lower() == ".json":
         _sql(con, "json_users", prefix, path=str(path))
     else:
         _read_csv(con, path, f"{prefix}_users_csv")
         _sql(con, "csv_users", prefix)
     _sql(con, "users", prefix)
-    adoption, events, rejects = f"{prefix}_adoption", f"{prefix}_events", f"{prefix}_rejects"
+    adoption, rejects = f"{prefix}_adoption", f"{prefix}_rejects"
     _sql(con, "user_adoption", prefix, initiative=initiative)
-    _sql(con, "user_events", prefix, initiative=initiative)
     _sql(con, "user_rejects", prefix)
     stats = _sql(con, "user_stats", prefix).fetchone()
     assert stats is not None
     rows, active, never, refreshed = (int(stats[0]), int(stats[1]), int(stats[2]), stats[3])
     return Conversion(
-        outputs=[Converted("adoption", adoption), Converted("usage_events", events)],
+        outputs=[Converted("adoption", adoption, as_reports=True)],
         rows_read=rows,
         rejects_table=rejects,
         mappings=[
-            Mapping("Last Activity Date", "in the refresh month", "active (event)", active),
+            Mapping("Last Activity Date", "in the refresh month", "active", active),
             Mapping("Last Activity Date", "blank (never used)", "eligible, inactive", never),
         ],
         notes=[
             f"user detail refreshed {refreshed}: its month counts activity up to that date "
-            "only (a later report of the same month completes it)"
+            "only (a later report of the same month completes it); a user-count summary or "
+            "trend report of the month takes precedence over it"
         ]
         if refreshed
         else [],

@@ -68,8 +68,27 @@ def test_data_page_lists_unallocated_spend_and_mappings(focus_reader: Reader) ->
     outputs = data_view.data(focus_reader, "")
     unallocated, mappings = outputs["unallocated_rows"], outputs["mapping_rows"]
 
-    assert "focus:111111111111:2024-09" in {r["source"] for r in unallocated}
+    assert "focus:111111111111:2024-09:USD" in {r["source"] for r in unallocated}
     assert sum(r["amount_rc"] for r in unallocated) == pytest.approx(_expected(focus_reader)[0])
     assert all(r["reason"] for r in unallocated)
     assert {r["adapter"] for r in mappings} == {"focus"}
     assert any(r["mapped_to"] for r in mappings)
+
+
+def test_a_negative_unallocated_amount_is_explained_not_a_share() -> None:
+    line = portfolio_view.unallocated((-120.0, -0.068), "USD")
+
+    assert "credits no initiative claims" in line.children and "%" not in line.children
+
+
+def test_data_page_reconciles_each_cost_export(focus_reader: Reader) -> None:
+    rows = data_view.data(focus_reader, "")["reconciliation_rows"]
+
+    by_key = {(r["billing_period"], r["currency"]): r for r in rows}
+    assert set(by_key) == {("2024-09", "USD"), ("2024-09", "EUR"), ("2024-10", "USD")}
+    for row in rows:
+        assert row["allocated"] + row["unallocated"] == pytest.approx(row["source_total"])
+    usd = by_key[("2024-09", "USD")]
+    assert "negative net" in usd["why_unallocated"]
+    assert "no tag initiative" in usd["why_unallocated"]
+    assert by_key[("2024-09", "EUR")]["unparsed_rows"] == 1

@@ -300,3 +300,19 @@ def test_minus_zero_is_stored_as_zero(tmp_path: Path) -> None:
     with duckdb.connect(str(db), read_only=True) as con:
         row = con.execute("select 1 / value, 1 / baseline from model_metrics").fetchone()
     assert row == (float("inf"), float("inf"))  # +0, not -0 (1 / -0 is -inf)
+
+
+def test_rejects_command_shows_the_latest_load_that_has_rejects(tmp_path: Path) -> None:
+    folder = write_worked_example(tmp_path / "in")
+    db = tmp_path / "db.duckdb"
+    run_cli("load", "--db", db, folder)
+    fact = write_csv(tmp_path / "more" / "costs.csv", COSTS, [("zz", "2026-01", "data", "1", "")])
+    run_cli("load", "--db", db, fact)
+    clean = write_csv(tmp_path / "clean" / "costs.csv", COSTS, [GOOD_COST])
+    run_cli("load", "--db", db, clean)  # load 3: no rejects
+
+    listed = json.loads(run_cli("rejects", "--db", db, "--json").stdout)
+    table = run_cli("rejects", "--db", db).stdout
+
+    assert listed["load_id"] == 2 and [r["value"] for r in listed["rejects"]] == ["zz"]
+    assert "Rejects of load 2 (the latest load that has rejects)" in table

@@ -3,7 +3,7 @@
 -- roadmap rows do not count). n(m) of METRICS.md counts its initiatives per month.
 create or replace view stg_data_months as
 with final as (
-    select initiative_id, month from adoption
+    select initiative_id, month from stg_adoption
     union
     select initiative_id, month from costs
     union

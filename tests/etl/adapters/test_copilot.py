@@ -266,3 +266,41 @@ def test_real_exports_load_or_reject_every_record(tmp_path: Path) -> None:
     )
     assert adoption == [("2021-10", 2, 2), ("2026-05", 8, 9)]
     assert elapsed < 30
+
+
+def test_seats_are_eligible_for_every_month_they_existed(tmp_path: Path) -> None:
+    """A month whose active users come from a users report takes its eligible users from the
+    seats that existed then (created_at), not from the initiative's target users."""
+    db = _setup(tmp_path)
+    _load(
+        db,
+        FIXTURES / "organization-users-1-day-report.ndjson",
+        FIXTURES / "organization-seats.json",
+    )
+    seats = _rows(
+        db,
+        "select strftime(month, '%Y-%m'), eligible_users from adoption_reports "
+        "where report_kind = 'seats' order by month",
+    )
+    assert [m for m, _ in seats] == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]
+    [(eligible,)] = _rows(
+        db, "select eligible_users from stg_activity where month = '2026-04-01' and is_from_events"
+    )
+    assert eligible == dict(seats)["2026-04"]
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="the real Copilot samples are not present")
+def test_real_seats_give_the_eligible_users_of_the_users_reports_months(tmp_path: Path) -> None:
+    db = _setup(tmp_path)
+    result = _load(
+        db,
+        *sorted((REAL / "usage-metrics-api").glob("*users*.json")),
+        REAL / "seats-and-billing" / "organization_seats_response_sample.json",
+    )
+    assert result.rows_read == result.rows_loaded + result.rows_rejected
+    rows = _rows(
+        db,
+        "select strftime(month, '%Y-%m'), active_users, eligible_users from stg_activity "
+        "order by month",
+    )
+    assert rows == [("2026-02", 8, 8), ("2026-03", 6, 8), ("2026-04", 8, 9), ("2026-05", 8, 9)]

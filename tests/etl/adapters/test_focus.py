@@ -1,5 +1,5 @@
 """`--format focus`: FOCUS cost exports -> cost rows per (initiative, month, category, source),
-credits netted, negative nets rejected, untagged spend kept as unallocated."""
+credits netted, negative nets and untagged spend kept as unallocated with their reasons."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ EXPORT = FIXTURES / "focus_2024-09.csv"
 REALDATA = Path(__file__).resolve().parents[4] / "shared" / "realdata"
 SAMPLE = REALDATA / "focus" / "focus_1.0_sample_1000.csv"
 
-A = "focus:111111111111:2024-09"
-A_OCT = "focus:111111111111:2024-10"
-B = "focus:/providers/Microsoft.Billing/billingAccounts/42:2024-09"
+A = "focus:111111111111:2024-09:USD"
+A_OCT = "focus:111111111111:2024-10:USD"
+B = "focus:/providers/Microsoft.Billing/billingAccounts/42:2024-09:EUR"
 
 
 def _setup(tmp_path: Path, fx: bool = True) -> Path:
@@ -104,11 +104,11 @@ def test_focus_rows_add_up(tmp_path: Path) -> None:
     db = _setup(tmp_path)
     result = _load(db, EXPORT)
     assert (result.rows_read, result.rows_loaded) == (15, 7)
-    assert (result.rows_rejected, result.rows_unallocated) == (4, 4)
+    assert (result.rows_rejected, result.rows_unallocated) == (2, 6)
     assert _balanced(result)
 
 
-def test_focus_rejects_negative_net_and_bad_records(tmp_path: Path) -> None:
+def test_focus_rejects_bad_records_and_keeps_a_negative_net(tmp_path: Path) -> None:
     db = _setup(tmp_path)
     _load(db, EXPORT)
     rejects = _rows(
@@ -117,28 +117,36 @@ def test_focus_rejects_negative_net_and_bad_records(tmp_path: Path) -> None:
         "where entity = 'costs' order by row_number",
     )
     assert [r[:3] for r in rejects] == [
-        (4, "amount", "-1.750000000000"),
         (13, "ChargePeriodStart", "9/12/24"),
         (14, "EffectiveCost", None),
     ]
-    negative = rejects[0][3]
-    for words in ("AI-0002", "2024-09", "category data", A, "2 rows", "the first at row 4"):
+    assert "is not an ISO 8601 date-time" in rejects[0][3]
+    assert rejects[1][3] == "EffectiveCost is blank"
+    [(amount, source_rows, negative)] = _rows(
+        db, "select amount, source_rows, reason from unallocated_costs where reason like 'neg%'"
+    )
+    assert (amount, source_rows) == (Decimal("-1.75"), 2)
+    for words in ("AI-0002", "category data", "2 rows", "the first at row 4"):
         assert words in negative
-    assert "is not an ISO 8601 date-time" in rejects[1][3]
-    assert rejects[2][3] == "EffectiveCost is blank"
 
 
 def test_focus_unallocated_spend_kept(tmp_path: Path) -> None:
     db = _setup(tmp_path)
     _load(db, EXPORT)
+    negative = (
+        "negative net: the credits of initiative AI-0002, category data exceed its charges "
+        "(2 rows, the first at row 4)"
+    )
     assert _unallocated(db) == [
         (B, "2024-09", "EUR", Decimal("0.3"), 1, "Tags is not a JSON object"),
+        (A, "2024-09", "USD", Decimal("-1.75"), 2, negative),
         (A, "2024-09", "USD", Decimal("1.5"), 2, "no tag initiative"),
         (A, "2024-09", "USD", Decimal("2"), 1, "tag initiative=Skunkworks maps to no initiative"),
     ]
     mart = _rows(db, "select source, reason, amount_rc from mart_unallocated_spend")
     assert sorted(mart) == [
         (B, "Tags is not a JSON object", pytest.approx(0.33)),  # EUR at 1.1
+        (A, negative, -1.75),
         (A, "no tag initiative", 1.5),
         (A, "tag initiative=Skunkworks maps to no initiative", 2.0),
     ]
@@ -149,14 +157,13 @@ def test_focus_total_equals_the_export(tmp_path: Path) -> None:
     _load(db, EXPORT)
     [(loaded,)] = _rows(db, "select sum(amount) from costs")
     [(unallocated,)] = _rows(db, "select sum(amount) from unallocated_costs")
-    [(netted,)] = _rows(db, "select sum(value::decimal(38, 12)) from rejects where row_number = 4")
     [(total,)] = duckdb.execute(
         "select sum(try_cast(EffectiveCost as decimal(38, 12))) "
         "from read_csv(?, all_varchar = true)",
         [str(EXPORT)],
     ).fetchall()
     bad_records = Decimal("0.85")  # row 13 (no valid date); row 14 has no cost
-    assert loaded + unallocated + netted + bad_records == total
+    assert loaded + unallocated + bad_records == total
 
 
 def test_focus_mapping_report(tmp_path: Path) -> None:
@@ -231,18 +238,18 @@ def test_focus_adds_to_other_accounts_and_manual_costs(tmp_path: Path) -> None:
 def test_focus_billed_cost_column(tmp_path: Path) -> None:
     db = _setup(tmp_path)
     result = _load(db, EXPORT, cost_column="billedcost")
-    assert (result.rows_loaded, result.rows_rejected, result.rows_unallocated) == (8, 3, 4)
+    assert (result.rows_loaded, result.rows_rejected, result.rows_unallocated) == (8, 1, 6)
     costs = {(c[0], c[1], c[5]): c[3] for c in _costs(db)}
     assert costs[("AI-0001", "2024-09", A)] == Decimal("13")
     assert costs[("AI-0001", "2024-09", B)] == Decimal("7.45")
-    [(value,)] = _rows(db, "select value from rejects where row_number = 4")
-    assert value == "-1.500000000000"
+    [(value,)] = _rows(db, "select amount from unallocated_costs where reason like 'neg%'")
+    assert value == Decimal("-1.5")
 
 
 def test_focus_tag_map(tmp_path: Path) -> None:
     db = _setup(tmp_path)
     result = _load(db, EXPORT, map_file=FIXTURES / "tag_map.csv")
-    assert (result.rows_loaded, result.rows_unallocated) == (8, 3) and _balanced(result)
+    assert (result.rows_loaded, result.rows_unallocated) == (8, 5) and _balanced(result)
     assert ("AI-0002", "2024-09", "compute", Decimal("2"), "USD", A, 8) in _costs(db)
     assert "Skunkworks" not in str(_unallocated(db))
 
@@ -264,7 +271,7 @@ def test_focus_category_map_through_map_option(tmp_path: Path) -> None:
 def test_focus_currency_without_fx_rate_is_rejected(tmp_path: Path) -> None:
     db = _setup(tmp_path, fx=False)
     result = _load(db, EXPORT)
-    assert _balanced(result) and result.rows_rejected == 6
+    assert _balanced(result) and result.rows_rejected == 4
     assert all(c[4] == "USD" for c in _costs(db))
     [(reason,)] = _rows(db, "select reason from rejects where row_number = 11")
     assert "no fx rate for 2024-09" in reason
@@ -322,32 +329,37 @@ def test_focus_cli_reports_unallocated(tmp_path: Path) -> None:
     db = _setup(tmp_path)
     out = run_cli("load", "--db", db, "--format", "focus", "--initiative-tag", "initiative", EXPORT)
     assert out.returncode == 1, out.stderr
-    assert "4 source rows kept as unallocated spend" in out.stdout
+    assert "6 source rows kept as unallocated spend" in out.stdout
 
 
 @pytest.mark.skipif(not SAMPLE.exists(), reason="the FOCUS sample is not in ../shared/realdata")
 @pytest.mark.parametrize(
-    ("tag", "mapping", "cost_column", "rejected"),
+    ("tag", "mapping", "cost_column", "negative"),
     [
         ("business_unit", "business_units.csv", "EffectiveCost", 0),
-        # the 9 Azure Machine Learning rows of Sameer net to a refund: one rejected group
+        # the 9 Azure Machine Learning rows of Sameer net to a refund: kept as unallocated
         ("CostAllocationTest", "cost_allocation.csv", "BilledCost", 9),
     ],
 )
 def test_focus_official_sample_adds_up(
-    tmp_path: Path, tag: str, mapping: str, cost_column: str, rejected: int
+    tmp_path: Path, tag: str, mapping: str, cost_column: str, negative: int
 ) -> None:
     db = _setup(tmp_path)
     result = _load(db, SAMPLE, tag=tag, map_file=FIXTURES / mapping, cost_column=cost_column)
     assert result.rows_read == 1000 and _balanced(result)
-    assert result.rows_rejected == rejected
+    assert result.rows_rejected == 0
     assert result.rows_loaded > 0 and result.rows_unallocated > 0
+    [(negative_rows,)] = _rows(
+        db,
+        "select coalesce(sum(source_rows), 0) from unallocated_costs "
+        "where reason like 'negative net%'",
+    )
+    assert negative_rows == negative
     [(loaded,)] = _rows(db, "select coalesce(sum(amount), 0) from costs")
     [(unallocated,)] = _rows(db, "select sum(amount) from unallocated_costs")
-    [(rejected,)] = _rows(db, "select coalesce(sum(value::decimal(38, 12)), 0) from rejects")
     [(total,)] = duckdb.execute(
         f"select sum({cost_column}::decimal(38, 12)) "
         "from read_csv(?, all_varchar = true, nullstr = ['NULL', ''])",
         [str(SAMPLE)],
     ).fetchall()
-    assert loaded + unallocated + rejected == total
+    assert loaded + unallocated == total

@@ -1,5 +1,6 @@
-"""`--format m365-copilot`: user-count summary and trend reports -> adoption rows; the
-per-user report -> adoption (licensed vs active users) and usage events of the active ones."""
+"""`--format m365-copilot`: user-count summary and trend reports -> report figures; the
+per-user report -> report figures of licensed vs active users (no usage events); staging
+resolves a month's adoption by one precedence."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def _rows(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any
 def _adoption(db: Path) -> list[tuple[Any, ...]]:
     return _rows(
         db,
-        "select strftime(month, '%Y-%m'), active_users, eligible_users from adoption "
+        "select strftime(month, '%Y-%m'), active_users, eligible_users from stg_adoption "
         "where initiative_id = 'AI-0007' order by month",
     )
 
@@ -78,9 +79,7 @@ def test_user_detail_gives_licensed_and_active_users(tmp_path: Path, name: str) 
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (6, 4, 2)
     # four licensed users; two active in July (the one of 2026-06-30 and the never-user not)
     assert _adoption(db) == [("2026-07", 2, 4)]
-    assert _rows(db, "select strftime(month, '%Y-%m'), active_users from usage_monthly_active") == [
-        ("2026-07", 2)
-    ]
+    assert _rows(db, "select count(*) from usage_monthly_active") == [(0,)]  # no events
     assert _rows(db, "select row_number, column_name, reason from rejects order by 1") == [
         (5, "User Principal Name", "User Principal Name is blank"),
         (6, "Last Activity Date", "Last Activity Date yesterday is not a date"),
@@ -88,7 +87,7 @@ def test_user_detail_gives_licensed_and_active_users(tmp_path: Path, name: str) 
     mappings = _rows(db, "select source_value, mapped_to, rows from adapter_mappings order by 1")
     assert mappings == [
         ("blank (never used)", "eligible, inactive", 1),
-        ("in the refresh month", "active (event)", 2),
+        ("in the refresh month", "active", 2),
     ]
     assert "refreshed 2026-07-20" in result.files[0].warnings[0]
     with open_reader(db) as con:
@@ -96,16 +95,13 @@ def test_user_detail_gives_licensed_and_active_users(tmp_path: Path, name: str) 
     assert figures["adoption_rate"] == pytest.approx(0.5)
 
 
-def test_user_ids_are_pseudonymised(tmp_path: Path) -> None:
+def test_user_ids_are_not_stored(tmp_path: Path) -> None:
+    """The per-user report gives counts only: no user principal name is kept anywhere."""
     db = _setup(tmp_path)
     _load(db, FIXTURES / "UsageUserDetail_v1.csv")
-    keys = _rows(
-        db,
-        "select user_key from read_parquet(?, hive_partitioning = false) order by 1",
-        [str(tmp_path / "db.duckdb.events" / "**" / "*.parquet")],
-    )
-    assert len(keys) == 2
-    assert all(isinstance(key, int) for (key,) in keys)  # keyed hashes, not the UPNs
+    assert not list((tmp_path / "db.duckdb.events").glob("**/*.parquet"))
+    [(stored,)] = _rows(db, "select count(*) from adoption_reports")
+    assert stored == 1
 
 
 def test_rerun_changes_nothing(tmp_path: Path) -> None:

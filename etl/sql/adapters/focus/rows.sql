@@ -1,6 +1,8 @@
 -- One row per source record: parsed and checked, with its initiative (the value of the
 -- initiative tag, through the tag map) and its category (the most specific matching row of
 -- the category map). Parameters: the tag key, its JSON path, the cost column's name.
+-- The cost source names the account, the billing period as written and the currency, so no
+-- two cost rows of one export ever share a key, whatever mix of currencies it holds.
 create or replace temp table {prefix}_rows as
 with billing_periods as (
     select
@@ -73,7 +75,8 @@ typed as (
 checked as (
     select
         *,
-        'focus:' || account || ':' || strftime(period, '%Y-%m') as source,
+        'focus:' || account || ':' || strftime(period, '%Y-%m') || ':' || currency as source,
+        'focus:' || account || ':' || strftime(period, '%Y-%m') as account_period,
         case when account is null or period is null or month is null or currency is null
             or amount is null then list_filter([
                 case when account is null then {
@@ -134,15 +137,19 @@ pairs as (
 
 final as (
     select
-        c._source_row, c.problems, c.source, c.month, c.currency, c.amount,
+        c._source_row, c.problems, c.source, c.account_period, c.month, c.currency, c.amount,
         c.service_category, c.charge_category, c.tag_value,
-        coalesce(k.initiative_id, t.target) as initiative_id,
+        strftime(c.period, '%Y-%m') as billing_month,
+        coalesce(c.currency, nullif(upper(c.currency_text), '')) as currency_key,
+        k.initiative_id,
         pairs.category is null as category_unmapped,
         coalesce(pairs.category, 'other') as category,
         case
             when c.tags is null then 'no tag ' || $tag
             when not c.tags_object then 'Tags is not a JSON object'
             when c.tag_value is null then 'no tag ' || $tag
+            when t.target is not null then 'tag ' || $tag || '=' || c.tag_value
+                || ' maps to initiative ' || t.target || ', which is not loaded'
             else 'tag ' || $tag || '=' || c.tag_value || ' maps to no initiative'
         end as unallocated_reason
     from checked as c

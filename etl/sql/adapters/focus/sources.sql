@@ -1,7 +1,8 @@
--- The cost sources of the file (account and billing period): their stored rows are replaced.
+-- The account and billing periods of the file: their stored cost rows (of every currency)
+-- are replaced.
 with final as (
-    select distinct source from {prefix}_rows where source is not null
+    select distinct account_period from {prefix}_rows where account_period is not null
 )
 
 select * from final
-order by source
+order by account_period
