@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from scaleboard.accounts import audit, users_app
+from scaleboard.alerts import after_load, alerts_app, digest
 from scaleboard.brief import report
 from scaleboard.options import (
     AsOfOption,
@@ -42,6 +43,8 @@ _state = {"debug": False}
 app.add_typer(users_app, name="users")
 app.command("audit")(audit)
 app.command("report")(report)
+app.add_typer(alerts_app, name="alerts")
+app.command("digest")(digest)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
@@ -119,7 +122,7 @@ def load(
     from etl.adapters import AdapterOptions
     from etl.config import get_settings
     from etl.load import load_files
-    from scaleboard.report import print_load
+    from scaleboard.report import print_alerts, print_load
 
     with _progress(as_json) as progress:
         result = load_files(
@@ -135,10 +138,12 @@ def load(
             adapter=source_format,
             adapter_options=AdapterOptions(initiative, initiative_tag, map_file, cost_column),
         )
+    alerts = after_load(_db(db)) if result.status != "refused" and not dry_run else None
     if as_json:
-        _print_json(result.to_json())
+        _print_json({**result.to_json(), **({"alerts": alerts} if alerts else {})})
     else:
         print_load(result)
+        print_alerts(alerts)
     raise typer.Exit(result.exit_code)
 
 
