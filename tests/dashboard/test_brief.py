@@ -6,16 +6,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from dash import no_update
 
 from dashboard.brief.content import AlertLine, build_brief, movers, page_filters
 from dashboard.brief.page import PDF, PNG, brief_html
-from dashboard.db import Reader
+from dashboard.db import Database, Reader
 from dashboard.edits.targets import Targets
 from dashboard.filters import PageFilters
 from dashboard.kpis import KPIS
+from dashboard.views.brief import brief_download, brief_file_name
+from etl.config import Settings
 from etl.metrics import Filters
 from etl.period import PeriodError
 
@@ -96,3 +100,14 @@ def test_page_filters_refuse_as_metrics_does() -> None:
         page_filters(Filters(as_of="2026-13"))
     with pytest.raises(PeriodError, match="--business-unit"):
         page_filters(Filters(business_units=("x" * 201,)))
+
+
+def test_export_says_why_without_chromium(tiny_db: Path, tmp_path: Path) -> None:
+    database = Database(tiny_db, Settings(chromium=tmp_path / "no-chromium"))
+    try:
+        download, message = brief_download(database, "?business_unit=Finance")
+    finally:
+        database.close()
+    assert download is no_update
+    assert "no-chromium" in message and "does not exist" in message
+    assert brief_file_name("2026-03") == "scaleboard-brief-2026-03.pdf"

@@ -10,9 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.conftest import run_cli
-from tests.e2e.conftest import expected_kpis
+from tests.e2e.conftest import expected_kpis, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -91,3 +92,20 @@ def test_brief002_clear_errors_without_a_traceback(e2e_db: Path, tmp_path: Path)
     same = run_cli("metrics", "--db", e2e_db, "--stage", "x")
     assert bad_stage.returncode == same.returncode == 2 and bad_stage.stderr == same.stderr
     assert not (tmp_path / "b.pdf").exists()
+
+
+def test_brief003_export_brief_downloads_the_filters_brief(
+    page: Page, server: str, e2e_db: Path, tmp_path: Path
+) -> None:
+    page.goto(server + "/?business_unit=Finance&as_of=2026-03")
+    settle(page)
+    with page.expect_download(timeout=90_000) as download:
+        page.click("#portfolio-export-brief")
+    assert download.value.suggested_filename == "scaleboard-brief-2026-03.pdf"
+    saved = tmp_path / "exported.pdf"
+    download.value.save_as(saved)
+    text = pdf_text(saved)
+    assert pdf_pages(saved) == 1
+    expected = expected_kpis(e2e_db, "--business-unit", "Finance", "--as-of", "2026-03")
+    assert all(value in text for value in expected.values()), (expected, text)
+    assert "Business unit: Finance" in text
