@@ -14,6 +14,7 @@ import pytest
 
 from dashboard.edits.alert_state import delivery_counts
 from dashboard.edits.store import EditsStore
+from dashboard.views.deliveries import failed_deliveries_view
 from etl.config import Settings
 from tests.conftest import run_cli
 from tests.dashboard.alert_servers import (
@@ -176,6 +177,8 @@ def test_a_failing_delivery_is_retried_and_reported(
     assert hooks.url not in status.stdout  # the webhook url is a secret
     human = run_cli("alerts", "status", "--db", db)
     assert "3 failed deliveries" in human.stdout and "HTTP 500" in human.stdout
+    card = str(failed_deliveries_view(EditsStore.for_database(db, Settings())))
+    assert "Failed alert deliveries (3)" in card and "HTTP 500" in card and "teams" in card
 
     hooks.failing.clear()
     code, retried, _ = check(db)
@@ -189,6 +192,7 @@ def test_a_failing_delivery_is_retried_and_reported(
     )
     store = EditsStore.for_database(db, Settings())
     assert delivery_counts(store) == {"sent": 3 + 2 + 3}  # slack, email, teams (retried)
+    assert failed_deliveries_view(store) == []  # the data page shows no card
 
 
 def test_an_alert_fires_again_after_it_clears(tmp_path: Path, hooks: Hooks) -> None:
