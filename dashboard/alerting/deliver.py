@@ -59,7 +59,9 @@ def slack_payload(msg: Message) -> dict[str, Any]:
 
 
 def _block(text: str, **style: Any) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+    """A paragraph of text shown as written: a TextRun is never read as markdown (a
+    TextBlock's text is), so a name from a data file cannot become a link."""
+    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text, **style}]}
 
 
 def teams_payload(msg: Message) -> dict[str, Any]:

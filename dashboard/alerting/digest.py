@@ -17,6 +17,7 @@ from dashboard.brief.render import Renderer
 from dashboard.db import Database
 from dashboard.edits import alert_state
 from etl.config import Settings
+from etl.formatting import EM_DASH
 from etl.metrics import Filters
 from etl.period import PeriodError
 
@@ -39,7 +40,11 @@ def summary(brief: Brief, open_count: int) -> str:
     """The brief in a few lines of text: period, selection, each KPI with its change."""
     kpis = "; ".join(
         f"{k.view.kpi.label} {k.view.value}"
-        + (f" ({k.view.change})" if k.view.change_reason is None and k.view.change != "—" else "")
+        + (
+            f" ({k.view.change})"
+            if k.view.change_reason is None and k.view.change != EM_DASH
+            else ""
+        )
         for k in brief.kpis
     )
     alerts = f"{open_count} open alert{'s' if open_count != 1 else ''}"
