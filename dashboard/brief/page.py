@@ -167,6 +167,7 @@ def brief_html(brief: Brief, size: Size = PDF) -> str:
         months = ", ".join(brief.partial_months)
         notes += f"<p class='note'>Partial months, not counted by default: {_e(months)}.</p>"
     compare = brief.compare_label or "no previous window"
+    changes = f"Changes {brief.compare_label}" if brief.compare_label else "No previous window"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{_e(brief.title)}</title>
 <style>:root {{ --w: {size.width}px; --h: {size.height}px; }}
@@ -174,7 +175,7 @@ def brief_html(brief: Brief, size: Size = PDF) -> str:
 {_css()}</style></head>
 <body><main class="brief">
 <header><div><h1>{_e(brief.title)}</h1><div class="period">{_e(brief.period)}</div></div>
-<div class="meta"><div>{_e(brief.selection)}</div><div>Changes {_e(compare)}</div>
+<div class="meta"><div>{_e(brief.selection)}</div><div>{_e(changes)}</div>
 <div>Generated {_e(brief.generated_at)} by Scaleboard</div></div></header>
 <div class="notes">{notes}</div>
 <div class="kpis">{"".join(_kpi(k) for k in brief.kpis)}</div>
