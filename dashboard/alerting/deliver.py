@@ -9,13 +9,20 @@ import smtplib
 import ssl
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
-from dashboard.alerting.config import DeliveryPolicy, Email, Webhook, secret_from_env
+from dashboard.alerting.config import (
+    AlertsConfigError,
+    DeliveryPolicy,
+    Email,
+    Webhook,
+    secret_from_env,
+)
 
 MAX_LINES = 25
 """Lines shown in one chat message (Slack allows 50 blocks); the rest are counted."""
@@ -104,10 +111,17 @@ def email_message(msg: Message, channel: Email) -> EmailMessage:
 
 
 def webhook_url(channel: Webhook) -> str:
+    """The webhook's URL (a secret: never shown), which must be http(s)."""
     if channel.url is not None:
-        return channel.url.get_secret_value()
-    assert channel.url_env is not None  # the model requires one of the two
-    return secret_from_env(channel.url_env, f"the url of webhook {channel.name!r}")
+        url = channel.url.get_secret_value()
+    else:
+        assert channel.url_env is not None  # the model requires one of the two
+        url = secret_from_env(channel.url_env, f"the url of webhook {channel.name!r}")
+    if urllib.parse.urlsplit(url).scheme not in ("https", "http") or "\n" in url:
+        raise AlertsConfigError(
+            f"the url of webhook {channel.name!r} must be an https:// address (not shown here)"
+        )
+    return url
 
 
 def smtp_password(channel: Email) -> str | None:

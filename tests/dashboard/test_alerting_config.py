@@ -115,3 +115,10 @@ def test_the_command_says_what_is_wrong(tmp_path: Path) -> None:
     assert "condition must be one of" in result.stderr and "docs/alerts.md" in result.stderr
     missing = run_cli("alerts", "check", "--db", db, "--config", tmp_path / "none.toml")
     assert missing.returncode == 2 and "no alerts file at" in missing.stderr
+
+
+def test_a_webhook_must_be_http(tmp_path: Path) -> None:
+    text = '[[webhooks]]\nname = "a"\nformat = "slack"\nurl = "file:///etc/passwd"'
+    with pytest.raises(AlertsConfigError, match="must be an https:// address") as caught:
+        load_checked(write(tmp_path, text, 0o600))
+    assert "passwd" not in str(caught.value)
