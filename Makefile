@@ -26,6 +26,9 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "installing Debian's poppler-utils (pdftotext) for the brief's tests"; \
+	  apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
 
 # Debian keeps initdb and pg_ctl off PATH, in one folder per major version.
 postgres:

@@ -95,6 +95,16 @@ class Settings(BaseSettings):
     auth_proxy_roles_file: Path | None = Field(
         None, description="TOML file mapping the proxy's groups to roles (docs/security.md)."
     )
+    chromium: Path | None = Field(
+        None,
+        description="The Chromium that renders the brief (`scaleboard report`, the portfolio "
+        "page's Export brief); default: `chromium` on PATH.",
+    )
+    alerts: Path | None = Field(
+        None,
+        description="The alert rules and deliveries (docs/alerts.md); default: alerts.toml "
+        "beside the database.",
+    )
     max_request_bytes: int = Field(
         1_048_576,
         ge=1024,

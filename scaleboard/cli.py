@@ -17,6 +17,19 @@ from typing import Annotated, Any
 import typer
 
 from scaleboard.accounts import audit, users_app
+from scaleboard.alerts import after_load, alerts_app, digest
+from scaleboard.brief import report
+from scaleboard.options import (
+    AsOfOption,
+    DbOption,
+    FromOption,
+    StageOption,
+    StatusOption,
+    ToOption,
+    UnitOption,
+    fail,
+    filters_of,
+)
 
 app = typer.Typer(
     name="scaleboard",
@@ -29,11 +42,10 @@ app = typer.Typer(
 _state = {"debug": False}
 app.add_typer(users_app, name="users")
 app.command("audit")(audit)
+app.command("report")(report)
+app.add_typer(alerts_app, name="alerts")
+app.command("digest")(digest)
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="Database file (default: SCALEBOARD_DB or data/scaleboard.duckdb)."),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
@@ -50,12 +62,6 @@ def _existing_db(db: Path | None) -> Path:
     if not path.exists():
         raise fail(f"no database at {path}: create it with `scaleboard load --db {path} FILES`")
     return path
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """Prints one clear line and returns the exit to raise."""
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
 
 
 def _print_json(obj: Any) -> None:
@@ -116,7 +122,7 @@ def load(
     from etl.adapters import AdapterOptions
     from etl.config import get_settings
     from etl.load import load_files
-    from scaleboard.report import print_load
+    from scaleboard.report import print_alerts, print_load
 
     with _progress(as_json) as progress:
         result = load_files(
@@ -132,41 +138,34 @@ def load(
             adapter=source_format,
             adapter_options=AdapterOptions(initiative, initiative_tag, map_file, cost_column),
         )
+    alerts = after_load(_db(db)) if result.status != "refused" and not dry_run else None
     if as_json:
-        _print_json(result.to_json())
+        _print_json({**result.to_json(), **({"alerts": alerts} if alerts else {})})
     else:
         print_load(result)
+        print_alerts(alerts)
     raise typer.Exit(result.exit_code)
 
 
 @app.command()
 def metrics(
     db: DbOption = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="As-of month YYYY-MM.")] = None,
-    from_: Annotated[str | None, typer.Option("--from", help="Window start YYYY-MM.")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="Window end YYYY-MM.")] = None,
-    business_unit: Annotated[
-        list[str] | None, typer.Option("--business-unit", help="Repeatable.")
-    ] = None,
-    stage: Annotated[list[str] | None, typer.Option("--stage", help="Repeatable.")] = None,
-    status: Annotated[list[str] | None, typer.Option("--status", help="Repeatable.")] = None,
+    as_of: AsOfOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    business_unit: UnitOption = None,
+    stage: StageOption = None,
+    status: StatusOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Every metric and signal of METRICS.md for the filters."""
     from etl.config import get_settings
-    from etl.metrics import Filters, compute_metrics
+    from etl.metrics import compute_metrics
     from etl.period import PeriodError
     from etl.storage import StorageError, open_reader
     from scaleboard.report import print_metrics
 
-    filters = Filters(
-        as_of=as_of,
-        from_=from_,
-        to=to,
-        business_units=tuple(business_unit or ()),
-        stages=tuple(stage or ()),
-        statuses=tuple(status or ()),
-    )
+    filters = filters_of(as_of, from_, to, business_unit, stage, status)
     try:
         with open_reader(_existing_db(db)) as con:
             result = compute_metrics(con, filters, get_settings())

@@ -41,6 +41,25 @@ def print_load(result: LoadResult) -> None:
         typer.echo(f"see why: scaleboard rejects --load {result.load_id}")
 
 
+def print_alerts(alerts: dict[str, Any] | None) -> None:
+    """The alert step after a load: what it found and sent, or why it failed (the load
+    stands either way)."""
+    if alerts is None:
+        return
+    if "error" in alerts:
+        typer.echo(
+            f"warning: the load stands, but the alert check failed: {alerts['error']}", err=True
+        )
+        return
+    failed = [d for d in alerts["deliveries"] if not d["sent"]]
+    typer.echo(
+        f"alerts: {alerts['found']} found, {len(alerts['opened'])} new, "
+        f"{len(alerts['cleared'])} cleared, {len(alerts['deliveries']) - len(failed)} messages sent"
+    )
+    for d in failed:
+        typer.echo(f"warning: alert delivery to {d['channel']} failed: {d['error']}", err=True)
+
+
 def _fmt(value: Any) -> str:
     if value is None:
         return "—"

@@ -118,13 +118,55 @@ audit = sa.Table(
 deletes a row of it."""
 
 
+alert_state = sa.Table(
+    "alert_state",
+    metadata,
+    sa.Column("alert_key", sa.String(400), primary_key=True),
+    sa.Column("rule", sa.String(100), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("initiative_id", sa.String(200)),
+    sa.Column("opened_at", sa.String(32), nullable=False),
+    sa.Column("seen_at", sa.String(32), nullable=False),
+    sa.Column("cleared_at", sa.String(32)),
+)
+"""One row per alert (`<rule>:<subject>`): open while `cleared_at` is null. An alert that
+clears and comes back is opened again on the same row."""
+
+alert_deliveries = sa.Table(
+    "alert_deliveries",
+    metadata,
+    sa.Column("delivery_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("alert_key", sa.String(400), index=True),
+    sa.Column("channel", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+"""Each message of an alert (`kind` alert, with its key) or of a digest to one channel:
+`sent` or `failed` (with the last error, never a secret); a failed alert delivery is tried
+again by the next check while its alert is open."""
+
+
 def _create_v1(conn: sa.Connection) -> None:
     for table in (users, login_failures, heads, decisions, targets, notes, audit):
         table.create(conn)
 
 
-MIGRATIONS: tuple[tuple[int, Callable[[sa.Connection], None]], ...] = ((1, _create_v1),)
-"""(version, the step that brings a store from the version before to it), in order. A
-later change of a table adds a step here; `EditsStore.migrate` runs the steps a store has
-not had yet, each in its own transaction."""
+def _create_v3(conn: sa.Connection) -> None:
+    for table in (alert_state, alert_deliveries):
+        table.create(conn)
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[sa.Connection], None]], ...] = (
+    (1, _create_v1),
+    (3, _create_v3),
+)
+"""(version, the step that brings a store to it), in order. A later change of a table adds
+a step here; `EditsStore.migrate` runs each step a store has not had yet (whatever its
+number: steps may land out of order, version 2 after 3), each in its own transaction, and
+records it as one row of `edits_schema`."""
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -148,9 +148,11 @@ class EditsStore:
                     with self.engine.begin() as conn:
                         if not self.is_sqlite:  # SQLite: `begin immediate` serialises
                             conn.execute(sa.text("select pg_advisory_xact_lock(7351)"))
-                        if self._version(conn) < version:
+                        applied = self._applied(conn)
+                        if max(applied, default=0) > schema.SCHEMA_VERSION:
+                            break  # a newer store: refused below, no step run on it
+                        if version not in applied:
                             step(conn)
-                            conn.execute(sa.delete(schema.schema_version))
                             conn.execute(sa.insert(schema.schema_version).values(version=version))
                 with self.engine.connect() as conn:
                     found = self._version(conn)
@@ -162,6 +164,14 @@ class EditsStore:
                     f"than this Scaleboard ({schema.SCHEMA_VERSION}): upgrade Scaleboard"
                 )
             self._migrated = True
+
+    @staticmethod
+    def _applied(conn: sa.Connection) -> set[int]:
+        """The steps a store has had: one row each (a store of version 1 has one row)."""
+        if not sa.inspect(conn).has_table(schema.schema_version.name):
+            schema.schema_version.create(conn)
+            return set()
+        return {int(v) for v in conn.execute(sa.select(schema.schema_version.c.version)).scalars()}
 
     @staticmethod
     def _version(conn: sa.Connection) -> int:

@@ -11,6 +11,7 @@ from dashboard.components import graph_card
 from dashboard.components.tables import grid
 from dashboard.db import Database
 from dashboard.views.data import data
+from dashboard.views.deliveries import failed_deliveries_view
 
 PATH = "/data"
 TITLE = "Data"
@@ -34,6 +35,7 @@ def layout() -> html.Div:
             html.H1("Data", className="h3 mb-0"),
             html.P(id="data-window", className="text-muted small mb-2"),
             html.Div(id="data-empty"),
+            html.Div(id="data-failed-deliveries"),
             dbc.Row(
                 [
                     dbc.Col(freshness, lg=7, className="mb-2"),
@@ -86,3 +88,10 @@ def register(app: Dash, data_source: Database) -> None:
     def update_data(search: str | None) -> dict[str, Any]:
         with data_source.reader() as reader:
             return reader.view(data, search)
+
+    @app.callback(
+        Output("data-failed-deliveries", "children"),
+        Input("app-location", "search"),
+    )
+    def update_failed_deliveries(_search: str | None) -> list[Any]:
+        return failed_deliveries_view(data_source.edits)

@@ -14,6 +14,7 @@ from dashboard.db import Database
 from dashboard.edits.targets import targets_of
 from dashboard.kpis import held_to
 from dashboard.views import targets as target_views
+from dashboard.views.brief import brief_download
 from dashboard.views.portfolio import portfolio, stage_search
 
 PATH = "/"
@@ -24,6 +25,25 @@ VALUE_HELP = "Outcome value and cost per month."
 CATEGORY_HELP = "Cost over the window per category."
 
 
+def export_control() -> html.Div:
+    """Export brief: the one-page PDF of the filters on screen."""
+    return html.Div(
+        [
+            dbc.Button(
+                "Export brief",
+                id="portfolio-export-brief",
+                color="secondary",
+                outline=True,
+                size="sm",
+                title="Download the one-page brief (PDF) for these filters",
+            ),
+            dcc.Loading(dcc.Download(id="portfolio-export-brief-download"), type="dot"),
+            html.Small(id="portfolio-export-brief-status", className="text-danger ms-2"),
+        ],
+        className="d-flex align-items-center",
+    )
+
+
 def layout() -> html.Div:
     cost_by_category = [
         graph_card("Cost by category", "portfolio-cost-by-category", CATEGORY_HELP, 290),
@@ -31,7 +51,10 @@ def layout() -> html.Div:
     ]
     return html.Div(
         [
-            html.H1("Portfolio", className="h3 mb-0"),
+            html.Div(
+                [html.H1("Portfolio", className="h3 mb-0"), export_control()],
+                className="d-flex justify-content-between align-items-center",
+            ),
             html.P(id="portfolio-window", className="text-muted small mb-2"),
             html.Div(id="portfolio-empty"),
             dbc.Row(id="portfolio-kpis", className="g-2 mb-2"),
@@ -114,6 +137,16 @@ def register(app: Dash, data: Database) -> None:
             data, current_actor(), current_address(), None, None, values, int(version or 0)
         )
         return {"feedback": message, "saved": (saved or 0) + 1 if ok else no_update}
+
+    @app.callback(
+        Output("portfolio-export-brief-download", "data"),
+        Output("portfolio-export-brief-status", "children"),
+        Input("portfolio-export-brief", "n_clicks"),
+        State("app-location", "search"),
+        prevent_initial_call=True,
+    )
+    def export_brief(_clicks: int | None, search: str | None) -> tuple[object, str]:
+        return brief_download(data, search)
 
     @app.callback(
         Output("app-location", "search", allow_duplicate=True),

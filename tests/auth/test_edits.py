@@ -216,3 +216,28 @@ def test_a_store_not_created_yet_reads_empty_from_any_thread(tmp_path) -> None:
         t.join()
     assert seen == [{}] * 4
     assert not (tmp_path / "never.sqlite").exists()
+
+
+def test_migration_steps_may_land_out_of_order(tmp_path, monkeypatch) -> None:
+    """Steps are recorded one row each, so a step numbered below one a store already has
+    (version 2 landing after 3) still runs on it, once."""
+    import sqlalchemy as sa
+
+    from dashboard.edits import schema
+
+    url = f"sqlite:///{tmp_path / 'gap.sqlite'}"
+    first = EditsStore(url)
+    first.migrate()
+    with first.read() as conn:
+        assert sorted(conn.execute(sa.select(schema.schema_version.c.version)).scalars()) == [
+            v for v, _ in schema.MIGRATIONS
+        ]
+    first.dispose()
+    ran: list[int] = []
+    late = (2, lambda conn: ran.append(2))
+    monkeypatch.setattr(schema, "MIGRATIONS", tuple(sorted((*schema.MIGRATIONS, late))))
+    for _ in range(2):
+        again = EditsStore(url)
+        again.migrate()
+        again.dispose()
+    assert ran == [2]
