@@ -30,6 +30,7 @@ class Permission(StrEnum):
     EDIT_PORTFOLIO = "edit_portfolio"  # the portfolio's targets and settings
     MANAGE_USERS = "manage_users"
     SEE_DATA_DETAILS = "see_data_details"  # reject values on the data page
+    SAVE_SCENARIO = "save_scenario"  # funding scenarios of the roadmap
 
 
 class Denied(Exception):
@@ -63,6 +64,8 @@ class Actor:
             return self.role is Role.PROGRAM_OWNER and bool(mine) and mine == owner_key(owner)
         if permission is Permission.SEE_DATA_DETAILS:
             return self.role is Role.DATA_TEAM
+        if permission is Permission.SAVE_SCENARIO:
+            return self.role is Role.PROGRAM_OWNER
         return False
 
     def require(self, permission: Permission, owner: str | None = None) -> None:
@@ -80,5 +83,8 @@ def refusal(actor: Actor, permission: Permission, owner: str | None) -> str:
     if permission is Permission.EDIT_INITIATIVE and actor.role is Role.PROGRAM_OWNER:
         whose = f"{owner.strip()}'s" if owner and owner.strip() else "an unowned"
         return f"{actor.name} may change only the initiatives they own; this is {whose}"
-    needed = "an admin" if permission is not Permission.EDIT_INITIATIVE else "its program owner"
+    needed = {
+        Permission.EDIT_INITIATIVE: "its program owner",
+        Permission.SAVE_SCENARIO: "a program owner or an admin",
+    }.get(permission, "an admin")
     return f"the role {actor.role} may not do this; it takes {needed}"

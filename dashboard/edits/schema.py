@@ -118,6 +118,41 @@ audit = sa.Table(
 deletes a row of it."""
 
 
+priority_weights = sa.Table(
+    "priority_weights",
+    metadata,
+    sa.Column("subject", sa.String(64), primary_key=True),
+    sa.Column("weights", sa.JSON, nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+"""The weights of the priority score's parts (one row, `subject` = `priority:weights`;
+none: the defaults of `dashboard.priority`)."""
+
+rank_overrides = sa.Table(
+    "rank_overrides",
+    metadata,
+    sa.Column("initiative_id", sa.String(200), primary_key=True),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("set_by", sa.String(200), nullable=False),
+    sa.Column("set_at", sa.String(32), nullable=False),
+)
+"""An owner's rank for one of their initiatives in the ranked backlog, with the reason."""
+
+scenarios = sa.Table(
+    "scenarios",
+    metadata,
+    sa.Column("name_key", sa.String(200), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("spec", sa.JSON, nullable=False),
+    sa.Column("saved_by", sa.String(200), nullable=False),
+    sa.Column("saved_at", sa.String(32), nullable=False),
+)
+"""Funding scenarios saved by name: what is funded (top N, a monthly budget or a hand-picked
+set), never their figures, which are computed from the release being read."""
+
+
 alert_state = sa.Table(
     "alert_state",
     metadata,
@@ -156,6 +191,11 @@ def _create_v1(conn: sa.Connection) -> None:
         table.create(conn)
 
 
+def _create_v2(conn: sa.Connection) -> None:
+    for table in (priority_weights, rank_overrides, scenarios):
+        table.create(conn)
+
+
 def _create_v3(conn: sa.Connection) -> None:
     for table in (alert_state, alert_deliveries):
         table.create(conn)
@@ -163,6 +203,7 @@ def _create_v3(conn: sa.Connection) -> None:
 
 MIGRATIONS: tuple[tuple[int, Callable[[sa.Connection], None]], ...] = (
     (1, _create_v1),
+    (2, _create_v2),
     (3, _create_v3),
 )
 """(version, the step that brings a store to it), in order. A later change of a table adds

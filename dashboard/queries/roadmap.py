@@ -104,3 +104,24 @@ def decidable(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "select initiative_id, name, stage, program_owner from initiatives "
         "where status = 'active' order by initiative_id",
     )
+
+
+def slip(con: duckdb.DuckDBPyConnection, sel: Selection) -> pd.DataFrame:
+    """Each initiative of S with a plan: its slip in days as of the as-of date (late when
+    > 0; `dashboard/sql/roadmap/slip.sql`)."""
+    day = sel.as_of_date
+    if day is None or sel.is_empty:
+        return pd.DataFrame({"initiative_id": [], "slip_days": []})
+    ids = list(sel.initiative_ids)
+    return frame(con, sql_text("roadmap", "slip"), [ids, day, day, day, day, ids])
+
+
+def monthly_now(con: duckdb.DuckDBPyConnection, sel: Selection) -> pd.DataFrame:
+    """Each initiative of S today: monthly average cost, outcome value and active users over
+    the 3 months ending the as-of month (`dashboard/sql/roadmap/monthly_now.sql`)."""
+    if sel.is_empty:
+        return pd.DataFrame(
+            {"initiative_id": [], "cost_now": [], "value_now": [], "active_now": []}
+        )
+    ids = list(sel.initiative_ids)
+    return frame(con, sql_text("roadmap", "monthly_now"), [ids, sel.as_of, sel.as_of])

@@ -226,18 +226,28 @@ def test_migration_steps_may_land_out_of_order(tmp_path, monkeypatch) -> None:
     from dashboard.edits import schema
 
     url = f"sqlite:///{tmp_path / 'gap.sqlite'}"
+    every = schema.MIGRATIONS
+    monkeypatch.setattr(schema, "MIGRATIONS", tuple(m for m in every if m[0] != 2))
     first = EditsStore(url)
     first.migrate()
     with first.read() as conn:
         assert sorted(conn.execute(sa.select(schema.schema_version.c.version)).scalars()) == [
             v for v, _ in schema.MIGRATIONS
         ]
+        assert not sa.inspect(conn).has_table("scenarios")
     first.dispose()
     ran: list[int] = []
-    late = (2, lambda conn: ran.append(2))
-    monkeypatch.setattr(schema, "MIGRATIONS", tuple(sorted((*schema.MIGRATIONS, late))))
+    step_2 = dict(every)[2]
+
+    def late(conn: sa.Connection) -> None:
+        ran.append(2)
+        step_2(conn)
+
+    monkeypatch.setattr(schema, "MIGRATIONS", tuple(sorted((*schema.MIGRATIONS, (2, late)))))
     for _ in range(2):
         again = EditsStore(url)
         again.migrate()
         again.dispose()
     assert ran == [2]
+    with EditsStore(url).read() as conn:
+        assert sa.inspect(conn).has_table("scenarios")
