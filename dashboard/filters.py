@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, quote, urlencode
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from dashboard.scenarios import SpecError, parse_spec
 from etl.contracts import STAGE_ORDER
 from etl.contracts.entities import Dimension, Status
 from etl.metrics import Filters
@@ -28,10 +29,17 @@ PARAMS = {
     "to": "to",
     "as_of": "as_of",
     "blocker": "blocker",
+    "sort": "sort",
+    "scenario_a": "scenario_a",
+    "scenario_b": "scenario_b",
 }
 """URL parameter -> field. Repeat a parameter for several values (values are OR-ed).
 `blocker` (a failure cause, e.g. `data`) narrows the roadmap table to the initiatives it
-holds at the stage gate; the metrics ignore it."""
+holds at the stage gate; `sort` orders the ranked backlog (`rank`, `slip_days`, ...; a
+leading `-` for descending); `scenario_a` and `scenario_b` are the funding scenarios
+compared (`top:10`, `budget:50000`, `pick:ID|ID`). The metrics ignore all four."""
+SORTABLE: tuple[str, ...] = ("rank", "priority_score", "slip_days", "projected_value_at_scale")
+"""The backlog orders the URL may ask for."""
 BLOCKERS: tuple[str, ...] = tuple(d.value for d in Dimension)
 
 
@@ -55,6 +63,26 @@ class PageFilters(BaseModel):
     to: str | None = None
     as_of: str | None = None
     blocker: str | None = None
+    sort: str | None = None
+    scenario_a: str | None = None
+    scenario_b: str | None = None
+
+    @field_validator("sort")
+    @classmethod
+    def _sort(cls, value: str | None) -> str | None:
+        if value is None or value.removeprefix("-") in SORTABLE:
+            return value
+        raise ValueError(f"sort must be one of {', '.join(SORTABLE)} (a leading - descends)")
+
+    @field_validator("scenario_a", "scenario_b")
+    @classmethod
+    def _scenario(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return parse_spec(value).text()
+        except SpecError as exc:
+            raise ValueError(str(exc)) from None
 
     @field_validator("blocker")
     @classmethod

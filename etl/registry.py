@@ -16,7 +16,10 @@ from typing import Literal
 from etl.formatting import EM_DASH, format_count, format_money, format_percent
 
 Unit = Literal["money", "ratio", "count", "score", "days", "flag", "list"]
-Scope = Literal["program", "initiative", "model"]
+Scope = Literal["program", "initiative", "model", "roadmap"]
+"""`roadmap`: the ranked backlog's and the funding scenarios' figures, computed from the
+per-initiative metrics by `dashboard.priority` and `dashboard.scenarios` (no SQL model of
+`etl/sql/metrics` behind them; `docs/metrics.md` defines each)."""
 
 
 @dataclass(frozen=True)
@@ -374,7 +377,148 @@ METRICS: tuple[Metric, ...] = (
     ),
 )
 
-REGISTRY: dict[str, Metric] = {m.name: m for m in METRICS}
+ROADMAP_METRICS: tuple[Metric, ...] = (
+    Metric(
+        "priority_score",
+        "Priority score",
+        "score",
+        True,
+        "Weighted cost of delay (value at scale, strategic impact, readiness across the six "
+        "causes, time in stage and slip, each 0-10) divided by the cost to scale (1-10).",
+        (),
+        ("roadmap",),
+        "not ranked: only active initiatives with a stage are",
+    ),
+    Metric(
+        "rank",
+        "Rank",
+        "count",
+        None,
+        "Place in the ranked backlog: highest priority score first (ties by id), after the "
+        "ranks program owners set with a reason.",
+        (),
+        ("roadmap",),
+        "not ranked: only active initiatives with a stage are",
+    ),
+    Metric(
+        "rank_override",
+        "Rank set by owner",
+        "list",
+        None,
+        "Who set this initiative's rank by hand, and why.",
+        (),
+        ("roadmap",),
+    ),
+    Metric(
+        "value_part",
+        "Value part",
+        "score",
+        True,
+        "Projected value at scale / the largest of the ranked initiatives x 10.",
+        (),
+        ("roadmap",),
+    ),
+    Metric(
+        "impact_part",
+        "Impact part",
+        "score",
+        True,
+        "Strategic impact (1-5) x 2.",
+        (),
+        ("roadmap",),
+    ),
+    Metric(
+        "readiness_part",
+        "Readiness part",
+        "score",
+        True,
+        "The six failure causes that do not block / 6 x 10.",
+        (),
+        ("roadmap",),
+    ),
+    Metric(
+        "time_part",
+        "Time criticality",
+        "score",
+        True,
+        "5 x min(days in stage / 365, 1) + 5 x min(slip / 180 days, 1).",
+        (),
+        ("roadmap",),
+    ),
+    Metric(
+        "size_part",
+        "Cost to scale",
+        "score",
+        False,
+        "1 + 9 x projected cost at scale / the largest of the ranked initiatives; 10 when "
+        "not projectable.",
+        (),
+        ("roadmap",),
+    ),
+    Metric(
+        "slip_days",
+        "Slip, days",
+        "days",
+        False,
+        "The latest planned stage's planned end against its actual end (still in it: the "
+        "as-of date once past the planned end; not entered: as-of date - planned start).",
+        (),
+        ("roadmap",),
+        "no planned stage due by {as_of}",
+    ),
+    Metric(
+        "behind_plan",
+        "Behind plan",
+        "count",
+        False,
+        "Active initiatives whose slip is above 0 days.",
+        (),
+        ("roadmap",),
+    ),
+    Metric(
+        "scenario_value",
+        "Outcomes at scale, monthly",
+        "money",
+        True,
+        "Funded initiatives' projected value at scale (today: the monthly average outcome "
+        "value of the 3 months ending the as-of month).",
+        (),
+        ("roadmap",),
+    ),
+    Metric(
+        "scenario_cost",
+        "Cost at scale, monthly",
+        "money",
+        False,
+        "Funded initiatives' projected cost at scale (today: the monthly average cost of the "
+        "3 months ending the as-of month).",
+        (),
+        ("roadmap",),
+    ),
+    Metric(
+        "scenario_roi",
+        "ROI at scale",
+        "ratio",
+        True,
+        "(Value - cost) / cost of the funded initiatives.",
+        (),
+        ("roadmap",),
+        "no cost",
+    ),
+    Metric(
+        "scenario_adoption",
+        "Adoption at scale",
+        "ratio",
+        True,
+        "Active users (at scale: every target user of a funded initiative) / the target "
+        "users of all ranked initiatives.",
+        (),
+        ("roadmap",),
+        "no target users",
+    ),
+)
+
+REGISTRY: dict[str, Metric] = {m.name: m for m in (*METRICS, *ROADMAP_METRICS)}
 
 
 def metric(name: str) -> Metric:

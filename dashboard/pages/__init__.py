@@ -12,7 +12,7 @@ from dash.development.base_component import Component
 from dashboard.db import Database
 from dashboard.pages import data, initiative, not_found, portfolio, roadmap
 from dashboard.queries.shell import initiative_exists
-from dashboard.views import decisions
+from dashboard.views import decisions, ranking, scenarios
 
 PAGES: dict[str, Any] = {page.PATH: page for page in (portfolio, roadmap, data)}
 """Pages by exact path; `/initiatives/<id>` is routed apart."""
@@ -64,6 +64,8 @@ def validation_layouts() -> list[Component]:
         *(page.layout() for page in PAGES.values()),
         initiative.layout(),
         *decisions.validation_parts(),
+        *ranking.validation_parts(),
+        *scenarios.validation_parts(),
         not_found.layout(),
     ]
 

@@ -12,7 +12,13 @@ from dashboard.auth.web import current_actor, current_address
 from dashboard.components import graph_card, row
 from dashboard.components.tables import grid
 from dashboard.db import Database
+from dashboard.filters import parse_search
+from dashboard.priority import PARTS
+from dashboard.scenarios import SpecError
 from dashboard.views import decisions as edits
+from dashboard.views import ranking as ranking_view
+from dashboard.views import scenarios as scenario_view
+from dashboard.views.backlog import ranking_of
 from dashboard.views.roadmap import (
     blocker_search,
     clicked_initiative,
@@ -66,9 +72,60 @@ def layout() -> html.Div:
             html.Div(
                 graph_card("Timeline", "roadmap-timeline", TIMELINE_HELP, 600), className="mb-2"
             ),
+            priority_card(),
             table,
+            scenarios_card(),
             decisions_card(),
         ]
+    )
+
+
+def priority_card() -> dbc.Card:
+    """The score's formula and weights, the backlog's order and an owner's rank override."""
+    order = dbc.RadioItems(
+        id="roadmap-rank-by",
+        options=[{"label": v, "value": k} for k, v in ranking_view.ORDERS.items()],
+        value="rank",
+        inline=True,
+        className="small",
+    )
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [html.Span("Ranked backlog", className="fw-semibold me-auto"), order],
+                className="d-flex align-items-center flex-wrap gap-2",
+            ),
+            dbc.CardBody(
+                [
+                    html.Div(id="roadmap-priority"),
+                    dcc.Store(id="roadmap-weights-version", data=0),
+                    dcc.Store(id="roadmap-ranking-saved", data=0),
+                    html.Div(id="roadmap-ranking-feedback", className="mt-2"),
+                ]
+            ),
+        ],
+        className="shadow-sm mb-2",
+    )
+
+
+def scenarios_card() -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.Span("Funding scenarios", className="fw-semibold")),
+            dbc.CardBody(
+                [
+                    html.Div(id="roadmap-scenario-forms"),
+                    html.Div(id="roadmap-scenario-results", className="mt-3"),
+                    html.P(scenario_view.METHOD, className="small text-muted mt-2 mb-1"),
+                    html.Div(id="roadmap-scenario-save-slot"),
+                    html.Div(id="roadmap-scenario-feedback", className="mt-1"),
+                    dcc.Store(id="roadmap-scenario-saved", data=0),
+                    html.Div(id="roadmap-scenario-saved-slot", className="mt-2"),
+                ]
+            ),
+        ],
+        className="shadow-sm mt-2",
+        id="roadmap-scenarios",
     )
 
 
@@ -81,6 +138,7 @@ def decisions_card() -> dbc.Card:
             dbc.CardBody(
                 [
                     html.Div(id="roadmap-decide"),
+                    edits.roadmap_picker([]),
                     dcc.Store(id="roadmap-decision-version", data=0),
                     dcc.Store(id="roadmap-decision-saved", data=0),
                     html.Div(id="roadmap-decision-feedback", className="mb-2"),
@@ -132,8 +190,9 @@ def register(app: Dash, data: Database) -> None:
         State("app-location", "search"),
     )
     def table_rows(request: dict[str, Any] | None, search: str | None) -> Any:
+        ranking = ranking_of(data.edits)
         with data.reader() as reader:
-            return table_block(reader, search, request)
+            return table_block(reader, search, request, ranking)
 
     @app.callback(
         Output("roadmap-download", "data"),
@@ -143,21 +202,25 @@ def register(app: Dash, data: Database) -> None:
         prevent_initial_call=True,
     )
     def export_table(_: int | None, search: str | None, request: dict[str, Any] | None) -> Any:
+        ranking = ranking_of(data.edits)
         with data.reader() as reader:
-            csv_text = table_csv(reader, search, request)
+            csv_text = table_csv(reader, search, request, ranking)
         return {"content": csv_text, "filename": EXPORT_NAME, "type": "text/csv", "base64": False}
 
     # New URL filters: the grid drops the blocks it holds and asks for them again.
     app.clientside_callback(  # type: ignore[no-untyped-call]  # dash leaves it untyped
-        """function (search) {
+        """function (search, saved) {
             const api = window.dash_ag_grid && dash_ag_grid.getApi("roadmap-table");
             if (api) { api.purgeInfiniteCache(); }
             return window.dash_clientside.no_update;
         }""",
         Output("roadmap-table-refresh", "data"),
         Input("app-location", "search"),
+        Input("roadmap-ranking-saved", "data"),
         prevent_initial_call=True,
     )
+    register_ranking(app, data)
+    register_scenarios(app, data)
 
 
 def register_decisions(app: Dash, data: Database) -> None:
@@ -173,8 +236,15 @@ def register_decisions(app: Dash, data: Database) -> None:
         """Read from the edits store on every visit (edits change between loads)."""
         return edits.roadmap_decisions(data)
 
-    @app.callback(Output("roadmap-decide", "children"), Input("app-location", "pathname"))
-    def show_decide(pathname: str | None) -> Any:
+    @app.callback(
+        output={
+            "note": Output("roadmap-decide", "children"),
+            "options": Output("roadmap-decision-initiative", "options"),
+            "hidden": Output("roadmap-decide-form", "hidden"),
+        },
+        inputs={"pathname": Input("app-location", "pathname")},
+    )
+    def show_decide(pathname: str | None) -> dict[str, Any]:
         return edits.roadmap_decide(data, current_actor())
 
     @app.callback(
@@ -226,5 +296,181 @@ def register_decisions(app: Dash, data: Database) -> None:
             rationale,
             override,
             int(version or 0),
+        )
+        return {"feedback": message, "saved": (saved or 0) + 1 if ok else no_update}
+
+
+def register_ranking(app: Dash, data: Database) -> None:
+    """The priority card (per user) and its two writes, authorized in
+    `dashboard.edits.priorities` with the session's user."""
+
+    @app.callback(
+        output={
+            "body": Output("roadmap-priority", "children"),
+            "version": Output("roadmap-weights-version", "data"),
+        },
+        inputs={
+            "pathname": Input("app-location", "pathname"),
+            "saved": Input("roadmap-ranking-saved", "data"),
+        },
+    )
+    def show_priority(pathname: str | None, saved: int | None) -> dict[str, Any]:
+        return ranking_view.panel(data, current_actor())
+
+    @app.callback(
+        Output("app-location", "search", allow_duplicate=True),
+        Input("roadmap-rank-by", "value"),
+        State("app-location", "search"),
+        prevent_initial_call=True,
+    )
+    def rank_by(order: str | None, search: str | None) -> Any:
+        wanted = ranking_view.order_search(search, order)
+        return no_update if wanted == (search or "") else wanted
+
+    @app.callback(
+        Output("roadmap-rank-by", "value"),
+        Input("app-location", "search"),
+    )
+    def show_order(search: str | None) -> str:
+        return ranking_view.current_order(parse_search(search).filters)
+
+    @app.callback(
+        output={
+            "feedback": Output("roadmap-ranking-feedback", "children", allow_duplicate=True),
+            "saved": Output("roadmap-ranking-saved", "data", allow_duplicate=True),
+        },
+        inputs={"clicks": Input("roadmap-weights-submit", "n_clicks")},
+        state={
+            "values": [State(f"roadmap-weight-{p}", "value") for p in PARTS],
+            "version": State("roadmap-weights-version", "data"),
+            "saved": State("roadmap-ranking-saved", "data"),
+        },
+        prevent_initial_call=True,
+    )
+    def save_weights(
+        clicks: int | None, values: list[str | None], version: int | None, saved: int | None
+    ) -> dict[str, Any]:
+        if not clicks:  # the button was drawn, not pressed
+            raise PreventUpdate
+        message, ok = ranking_view.submit_weights(
+            data, current_actor(), current_address(), values, int(version or 0)
+        )
+        return {"feedback": message, "saved": (saved or 0) + 1 if ok else no_update}
+
+    @app.callback(
+        output={
+            "feedback": Output("roadmap-ranking-feedback", "children", allow_duplicate=True),
+            "saved": Output("roadmap-ranking-saved", "data", allow_duplicate=True),
+        },
+        inputs={"clicks": Input("roadmap-override-submit", "n_clicks")},
+        state={
+            "initiative_id": State("roadmap-override-initiative", "value"),
+            "rank": State("roadmap-override-rank", "value"),
+            "reason": State("roadmap-override-reason", "value"),
+            "saved": State("roadmap-ranking-saved", "data"),
+        },
+        prevent_initial_call=True,
+    )
+    def set_rank(
+        clicks: int | None,
+        initiative_id: str | None,
+        rank: str | None,
+        reason: str | None,
+        saved: int | None,
+    ) -> dict[str, Any]:
+        if not clicks:  # the button was drawn, not pressed
+            raise PreventUpdate
+        message, ok = ranking_view.submit_override(
+            data, current_actor(), current_address(), initiative_id, rank, reason
+        )
+        return {"feedback": message, "saved": (saved or 0) + 1 if ok else no_update}
+
+
+def register_scenarios(app: Dash, data: Database) -> None:
+    """The scenarios card: forms and results from the URL (results cached per release),
+    the compare button writing the URL, and saving by name (owners and admins)."""
+
+    @app.callback(
+        Output("roadmap-scenario-forms", "children"),
+        Input("app-location", "pathname"),
+        State("app-location", "search"),
+    )
+    def show_forms(pathname: str | None, search: str | None) -> Any:
+        """Filled from the URL on arrival; later the forms keep what is typed."""
+        with data.reader() as reader:
+            return scenario_view.forms(reader, search)
+
+    @app.callback(
+        Output("roadmap-scenario-results", "children"),
+        Input("app-location", "search"),
+        Input("roadmap-ranking-saved", "data"),
+    )
+    def show_results(search: str | None, saved: int | None) -> Any:
+        ranking = ranking_of(data.edits)
+        with data.reader() as reader:
+            return scenario_view.results(reader, search, ranking)
+
+    @app.callback(
+        output={
+            "search": Output("app-location", "search", allow_duplicate=True),
+            "error": Output("roadmap-scenario-error", "children"),
+        },
+        inputs={"clicks": Input("roadmap-scenario-compare", "n_clicks")},
+        state={
+            "search": State("app-location", "search"),
+            "form": {
+                side: [
+                    State(f"roadmap-scenario-{side}-kind", "value"),
+                    State(f"roadmap-scenario-{side}-amount", "value"),
+                    State(f"roadmap-scenario-{side}-pick", "value"),
+                ]
+                for side in scenario_view.SIDES
+            },
+        },
+        prevent_initial_call=True,
+    )
+    def compare(clicks: int | None, search: str | None, form: dict[str, list[Any]]) -> Any:
+        if not clicks:
+            raise PreventUpdate
+        try:
+            specs = {side: scenario_view.spec_of(*form[side]) for side in scenario_view.SIDES}
+        except SpecError as exc:
+            return {"search": no_update, "error": scenario_view.form_error(exc)}
+        return {"search": scenario_view.compare_search(search, dict(specs)), "error": []}
+
+    @app.callback(
+        Output("roadmap-scenario-save-slot", "children"), Input("app-location", "pathname")
+    )
+    def show_save(pathname: str | None) -> Any:
+        return scenario_view.save_form(current_actor())
+
+    @app.callback(
+        Output("roadmap-scenario-saved-slot", "children"),
+        Input("roadmap-scenario-saved", "data"),
+        Input("app-location", "search"),
+    )
+    def show_saved(saved: int | None, search: str | None) -> Any:
+        return scenario_view.saved_list(data.edits, parse_search(search).filters)
+
+    @app.callback(
+        output={
+            "feedback": Output("roadmap-scenario-feedback", "children"),
+            "saved": Output("roadmap-scenario-saved", "data"),
+        },
+        inputs={"clicks": Input("roadmap-scenario-save", "n_clicks")},
+        state={
+            "name": State("roadmap-scenario-name", "value"),
+            "search": State("app-location", "search"),
+            "saved": State("roadmap-scenario-saved", "data"),
+        },
+        prevent_initial_call=True,
+    )
+    def save(
+        clicks: int | None, name: str | None, search: str | None, saved: int | None
+    ) -> dict[str, Any]:
+        if not clicks:  # the button was drawn, not pressed
+            raise PreventUpdate
+        message, ok = scenario_view.submit_save(
+            data.edits, current_actor(), current_address(), name, search
         )
         return {"feedback": message, "saved": (saved or 0) + 1 if ok else no_update}

@@ -310,7 +310,6 @@ def validation_parts() -> list[Component]:
     return [
         decision_form(facts),
         decision_form(facts, "roadmap"),
-        roadmap_picker([{"label": "x", "value": "x"}]),
         annotation_form(),
         target_views.targets_form(targets.Targets(None, {}, 0), True),
         target_views.targets_form(targets.Targets(None, {}, 0), True, "portfolio"),
@@ -395,7 +394,8 @@ def decidable(data: Database, actor: Actor) -> list[dict[str, str]]:
 
 
 def roadmap_picker(options: list[dict[str, str]]) -> Component:
-    """Which initiative to decide on, and the slot its form comes into."""
+    """Which initiative to decide on, and the slot its form comes into; in the page from the
+    start (hidden until the user's choices arrive), so its callbacks always find it."""
     return html.Div(
         [
             dbc.Label("Decide on an initiative", html_for="roadmap-decision-initiative"),
@@ -407,21 +407,28 @@ def roadmap_picker(options: list[dict[str, str]]) -> Component:
             ),
             html.Div(id="roadmap-decision-slot", className="mt-2"),
         ],
-        id="roadmap-decide",
+        id="roadmap-decide-form",
         className="mb-3",
+        hidden=not options,
     )
 
 
-def roadmap_decide(data: Database, actor: Actor) -> Component:
-    """The roadmap's decide form for who may decide on some initiative, else who does."""
+def roadmap_decide(data: Database, actor: Actor) -> dict[str, Any]:
+    """The roadmap's picker for `actor`: the initiatives they may decide on (the picker is
+    hidden when there are none, and the note says who decides)."""
     options = decidable(data, actor)
-    if not options:
-        return html.P(
-            "Stage-gate decisions are made by each initiative's program owner or an admin.",
-            className="small text-muted",
-            id="roadmap-read-only",
-        )
-    return roadmap_picker(options)
+    note = (
+        []
+        if options
+        else [
+            html.P(
+                "Stage-gate decisions are made by each initiative's program owner or an admin.",
+                className="small text-muted",
+                id="roadmap-read-only",
+            )
+        ]
+    )
+    return {"note": note, "options": options, "hidden": not options}
 
 
 def roadmap_decision_form(

@@ -27,6 +27,7 @@ from dashboard.figures import roadmap as fig
 from dashboard.filters import ParsedFilters, parse_search, to_search
 from dashboard.queries import Selection
 from dashboard.queries import roadmap as q
+from dashboard.views.backlog import DEFAULT_RANKING, Ranking, backlog, ordered
 from dashboard.views.portfolio import empty_state, window_label
 from dashboard.views.shell import page_filters
 from etl.registry import CAUSE_LABELS, cause_label, label, metric
@@ -35,11 +36,16 @@ TIMELINE_LIMIT = 30
 """Initiatives on the timeline at most (those of highest strategic impact)."""
 
 
-def table_columns(currency: str, search: str) -> list[dict[str, Any]]:
-    return [
+def table_columns(currency: str, search: str, sort: str | None = None) -> list[dict[str, Any]]:
+    """The backlog's columns, the one the URL sorts by marked (`sort`)."""
+    columns = [
+        number("rank", label("rank")),
+        number("priority_score", label("priority_score"), 2),
+        text("rank_override", label("rank_override"), minWidth=200),
         initiative_link("initiative_id", "Initiative", search),
         text("name", "Name", minWidth=200),
         text("business_unit", "Business unit"),
+        text("program_owner", "Program owner"),
         text("stage", "Stage"),
         number("days_in_stage", label("days_in_stage")),
         number("readiness_score", label("readiness_score"), 1),
@@ -53,9 +59,18 @@ def table_columns(currency: str, search: str) -> list[dict[str, Any]]:
         money("projected_cost_at_scale", label("projected_cost_at_scale"), currency),
         money("projected_value_at_scale", label("projected_value_at_scale"), currency),
         text("business_case", label("business_case_at_risk")),
+        number("slip_days", label("slip_days")),
+        number("value_part", label("value_part"), 1),
+        number("impact_part", label("impact_part"), 1),
+        number("readiness_part", label("readiness_part"), 1),
+        number("time_part", label("time_part"), 1),
+        number("size_part", label("size_part"), 1),
         number("strategic_impact", "Strategic impact"),
         text("status", "Status"),
     ]
+    field = (sort or "rank").removeprefix("-")
+    direction = "desc" if (sort or "").startswith("-") else "asc"
+    return [{**c, "sort": direction} if c["field"] == field else c for c in columns]
 
 
 def _known(value: object) -> bool:
@@ -83,6 +98,8 @@ def table_rows(rows: pd.DataFrame) -> list[dict[str, Any]]:
         not_assessed=rows["not_assessed"].map(lambda b: metric("not_assessed").format(list(b))),
         ready_for_next_stage=rows["ready_for_next_stage"].map(_ready),
         business_case=rows["business_case_at_risk"].map(_case),
+        rank=rows["rank"].astype("Int64"),  # whole numbers, blank when not ranked
+        slip_days=rows["slip_days"].astype("Int64"),
     )[TABLE_FIELDS]
     return records(shown.round(4))
 
@@ -138,32 +155,48 @@ def roadmap(reader: Reader, search: str | None) -> dict[str, Any]:
         "priority_matrix": fig.priority_matrix(rows, currency),
         "gate_blockers": fig.gate_blockers(q.gate_blocker_counts(rows)),
         "blocker_notice": blocker_notice(parsed),
-        "table_columns": table_columns(currency, to_search(parsed.filters)),
+        "table_columns": table_columns(currency, to_search(parsed.filters), parsed.filters.sort),
     }
 
 
-def table_frame(reader: Reader, search: str | None) -> pd.DataFrame:
-    """Every row of the table for a query string (served a block at a time)."""
+def table_frame(
+    reader: Reader, search: str | None, ranking: Ranking = DEFAULT_RANKING
+) -> pd.DataFrame:
+    """Every row of the ranked backlog for a query string (served a block at a time), in
+    the URL's order."""
     filters = page_filters(reader, search).filters
-    metrics, initiatives = reader.initiatives(filters)
-    attrs = reader.fetch(q.attributes, Selection.from_metrics(metrics))
-    rows = q.initiative_rows(initiatives, attrs)
+    rows = ordered(backlog(reader, filters, ranking), filters.sort)
     held = q.held_by(rows, filters.blocker)
-    return pd.DataFrame(table_rows(held), columns=TABLE_FIELDS)
+    table = pd.DataFrame(table_rows(held), columns=TABLE_FIELDS)
+    return table.astype({"rank": "Int64", "slip_days": "Int64"})
 
 
-def table_block(reader: Reader, search: str | None, request: dict[str, Any] | None) -> Any:
+def _table(reader: Reader, search: str | None, ranking: Ranking) -> pd.DataFrame:
+    key = ("roadmap-table", search, ranking)
+    return reader.cached(key, lambda: table_frame(reader, search, ranking))
+
+
+def table_block(
+    reader: Reader,
+    search: str | None,
+    request: dict[str, Any] | None,
+    ranking: Ranking = DEFAULT_RANKING,
+) -> Any:
     """The grid's requested block of rows, filtered and sorted as the grid asks."""
     if not request:
         return no_update
-    rows = reader.cached(("roadmap-table", search), lambda: table_frame(reader, search))
-    shown, count = grid_model.block(rows, request)
+    shown, count = grid_model.block(_table(reader, search, ranking), request)
     return {"rowData": records(shown), "rowCount": count}
 
 
-def table_csv(reader: Reader, search: str | None, request: dict[str, Any] | None) -> str:
+def table_csv(
+    reader: Reader,
+    search: str | None,
+    request: dict[str, Any] | None,
+    ranking: Ranking = DEFAULT_RANKING,
+) -> str:
     """The whole table as CSV, filtered and sorted as the grid shows it, headers as shown."""
-    rows = reader.cached(("roadmap-table", search), lambda: table_frame(reader, search))
+    rows = _table(reader, search, ranking)
     everything = {**(request or {}), "startRow": 0, "endRow": len(rows)}
     shown, _ = grid_model.block(rows, everything)
     headers = {c["field"]: c["headerName"] for c in table_columns("USD", "")}

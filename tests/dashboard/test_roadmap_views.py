@@ -68,7 +68,7 @@ def test_the_timeline_says_when_it_shows_only_the_top_initiatives(
 
 def test_the_table_links_keep_the_filters(reader: Reader) -> None:
     columns = view.roadmap(reader, "?business_unit=Finance")["table_columns"]
-    link = columns[0]
+    link = next(c for c in columns if c["field"] == "initiative_id")
     assert link["cellRenderer"] == "InitiativeLink"
     assert link["cellRendererParams"] == {"search": "?business_unit=Finance"}
 
@@ -115,8 +115,9 @@ def test_the_export_holds_every_matching_row_with_the_shown_headers(reader: Read
     text_csv = view.table_csv(reader, "", {"sortModel": [{"colId": "initiative_id"}]})
 
     lines = text_csv.splitlines()
-    assert lines[0].startswith('"Initiative","Name","Business unit","Stage"')
-    assert [line.split(",")[0] for line in lines[1:]] == ['"a"', '"b"', '"c"']
+    assert lines[0].startswith('"Rank","Priority score","Rank set by owner","Initiative","Name"')
+    assert [line.split(",")[3] for line in lines[1:]] == ['"a"', '"b"', '"c"']
+    assert [line.split(",")[0] for line in lines[1:]] == ['"2"', '"1"', '""']  # c: retired
 
 
 def test_the_export_runs_no_formula(reader: Reader, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,7 +20,7 @@ def test_roadmap001_table_lists_every_initiative_and_filters(
     settle(page)
     expect(page.locator("#roadmap-timeline-notice")).to_contain_text("30 of 48 initiatives")
     expect(page.locator("#roadmap-table")).to_contain_text("1 to 48 of 48")
-    page.locator("#roadmap-table .ag-floating-filter input").nth(3).fill("Experimentation")
+    page.get_by_label("Stage Filter Input").fill("Experimentation")
     expect(page.locator("#roadmap-table")).not_to_contain_text("1 to 48 of 48")
     assert console.errors == []
 
@@ -58,7 +58,7 @@ def test_roadmap004_table_exports_csv(page: Page, server: str, console: Console)
     download = download_info.value
     assert download.suggested_filename == "scaleboard-roadmap.csv"
     lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()  # AG Grid adds a BOM
-    assert lines[0].startswith('"Initiative","Name","Business unit","Stage"')
+    assert lines[0].startswith('"Rank","Priority score","Rank set by owner","Initiative","Name"')
     assert len(lines) == 1 + 7
     assert any('"AI-0001"' in line for line in lines[1:])
     assert console.errors == []
