@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from dashboard.brief.content import Brief, build_brief
 from dashboard.brief.page import brief_html
@@ -36,7 +37,14 @@ def render_brief(brief: Brief, kinds: Iterable[Kind], renderer: Renderer) -> dic
 
 
 def export_brief(database: Database, filters: PageFilters, kind: Kind = "pdf") -> bytes:
-    """The brief of the filters as PDF or PNG bytes (launches Chromium; raises RenderError)."""
+    """The brief of the filters as PDF or PNG bytes (launches Chromium; raises RenderError).
+    Chromium is driven from a thread of its own: Playwright's sync API refuses a thread
+    that runs an event loop, which a server's or a test's thread may."""
     brief = gather(database, filters)
-    with Renderer.launch(database.settings.chromium) as renderer:
-        return render_brief(brief, [kind], renderer)[kind]
+
+    def render() -> bytes:
+        with Renderer.launch(database.settings.chromium) as renderer:
+            return render_brief(brief, [kind], renderer)[kind]
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="brief") as pool:
+        return pool.submit(render).result()
