@@ -18,6 +18,15 @@ class FileResult:
     rows_unallocated: int = 0
     skipped: bool = False
     warnings: list[str] = field(default_factory=list)
+    inputs: list[FileResult] = field(default_factory=list)
+    """For a folder of keyed user-months (`aggregate-events`): each event file it was made
+    of, recorded in `load_files` as if loaded itself."""
+
+    def to_json(self) -> dict[str, Any]:
+        shown = asdict(self)
+        if not self.inputs:
+            del shown["inputs"]
+        return shown
 
 
 @dataclass
@@ -61,7 +70,7 @@ class LoadResult:
             "rows_rejected": self.rows_rejected,
             "rows_skipped": self.rows_skipped,
             "rows_unallocated": self.rows_unallocated,
-            "files": [asdict(f) for f in self.files],
+            "files": [f.to_json() for f in self.files],
         }
         if self.warnings:
             summary["warnings"] = list(self.warnings)
