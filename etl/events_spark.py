@@ -107,6 +107,12 @@ def _has_scheme(text: str) -> bool:
     return "://" in text or text.startswith("file:")
 
 
+def _local_uri(path: Path) -> str:
+    """A local file as Hadoop names it: `file://` and the path as it is (Hadoop escapes it
+    itself; a percent-encoded `month%3D2026-01` would name another folder)."""
+    return f"file://{path.resolve()}"
+
+
 def _file_key(location: str) -> str:
     """One spelling of a file's place for comparing the driver's list with Spark's
     `input_file_name()` (percent-encoded, `file:` URIs for local files)."""
@@ -219,7 +225,7 @@ class SparkEvents:
     def describe(self, paths: Sequence[str]) -> list[EventFile]:
         local = [p for p in paths if not _has_scheme(p)]
         described = [  # Spark reads local files by URI
-            dataclasses.replace(f, location=Path(f.location).resolve().as_uri())
+            dataclasses.replace(f, location=_local_uri(Path(f.location)))
             for f in (describe_local(local) if local else [])
         ]
         remote = [p for p in paths if _has_scheme(p)]
@@ -290,6 +296,31 @@ def _offsets(blocks: list[Any], index_of: dict[str, int]) -> list[tuple[int, str
     return rows
 
 
+def _summary(checked: DataFrame) -> list[Any]:
+    """In one job: the valid events per month (`user` rows), the rows and first position of
+    each block read (`block`), the rejects per block (`reject`)."""
+    months = (
+        checked.where("kind = 'user'")
+        .groupBy("kind", "month")
+        .agg(F.sum("n").alias("rows"))
+        .select(
+            "kind",
+            F.lit(None).cast("string").alias("file"),
+            F.lit(None).cast("long").alias("block"),
+            "month",
+            F.lit(None).cast("long").alias("first"),
+            "rows",
+        )
+    )
+    blocks = (
+        checked.where("kind <> 'user'")
+        .groupBy("kind", "file", "block")
+        .agg(F.min("pos").alias("first"), F.sum("n").alias("rows"))
+        .select("kind", "file", "block", F.lit(None).cast("date").alias("month"), "first", "rows")
+    )
+    return months.unionByName(blocks).collect()
+
+
 def _aggregate(spark: SparkSession, job: EventsJob, out: str) -> Manifest:
     index_of = {_file_key(f.location): i for i, f in enumerate(job.files)}
     base = out.rstrip("/")
@@ -298,30 +329,23 @@ def _aggregate(spark: SparkSession, job: EventsJob, out: str) -> Manifest:
         return _finish(spark, job, base, {}, {}, {}, 0)
     checked = _checked(spark, job).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        users = checked.where("kind = 'user'")
-        users.select("initiative_id", "month", "user_key").distinct().write.mode(
-            "overwrite"
-        ).parquet(f"{base}/{USERS_DIR}")
-        months = {
-            r["month"].isoformat(): int(r["events"])
-            for r in users.groupBy("month").agg(F.sum("n").alias("events")).collect()
-        }
-        blocks = (
-            checked.where("kind = 'block'")
-            .groupBy("file", "block")
-            .agg(F.min("pos").alias("first"), F.sum("n").alias("rows"))
-            .collect()
-        )
-        rejected = checked.where("kind = 'reject'").groupBy("file").count().collect()
-        per_file_rejects = {index_of[_file_key(r["file"])]: int(r["count"]) for r in rejected}
+        checked.where("kind = 'user'").select(
+            "initiative_id", "month", "user_key"
+        ).distinct().write.mode("overwrite").parquet(f"{base}/{USERS_DIR}")
+        summary = _summary(checked)
+        blocks = [r for r in summary if r["kind"] == "block"]
+        per_file_rows: dict[int, int] = {}
+        per_file_rejects: dict[int, int] = {}
+        for r in summary:
+            counts = {"block": per_file_rows, "reject": per_file_rejects}.get(r["kind"])
+            if counts is not None:
+                index = index_of[_file_key(r["file"])]
+                counts[index] = counts.get(index, 0) + int(r["rows"])
         if per_file_rejects:
             _write_rejects(spark, checked, _offsets(blocks, index_of), f"{base}/{REJECTS_DIR}")
     finally:
         checked.unpersist()
-    per_file_rows: dict[int, int] = {}
-    for r in blocks:
-        index = index_of[_file_key(r["file"])]
-        per_file_rows[index] = per_file_rows.get(index, 0) + int(r["rows"])
+    months = {r["month"].isoformat(): int(r["rows"]) for r in summary if r["kind"] == "user"}
     rows = spark.read.parquet(f"{base}/{USERS_DIR}").count()
     return _finish(spark, job, base, months, per_file_rows, per_file_rejects, rows)
 
