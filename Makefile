@@ -6,7 +6,7 @@ DB ?= data/scaleboard.duckdb
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: setup setup-spark run test test-fast lint format typecheck bench bench-etl bench-quick bench-real demo-real lock clean browser postgres
+.PHONY: setup setup-spark run test test-fast lint format typecheck bench bench-etl bench-spark bench-quick bench-real demo-real lock clean browser postgres
 
 setup: $(VENV)/.installed
 
@@ -71,6 +71,10 @@ bench-quick: setup
 
 bench-etl: setup
 	$(BIN)/python -m bench etl
+
+# Events to user-months on Spark local[1]/local[2] against DuckDB (10M and 100M events).
+bench-spark: setup-spark
+	$(BIN)/python -m bench spark
 
 # The uncached dashboard on an existing database (REAL_DB=...; default: what demo-real builds).
 bench-real: setup

@@ -22,6 +22,7 @@ from etl.user_months import (
     REJECT_COLUMNS_SQL,
     REJECTS_DIR,
     USERS_DIR,
+    EngineError,
     EventFile,
     EventsJob,
     InputFile,
@@ -30,6 +31,7 @@ from etl.user_months import (
     check_plan,
     describe_local,
     prepare_connection,
+    prepare_local_out,
 )
 from etl.validate import CheckPlan, check_select, check_sql
 from etl.writers import EVENT_MONTH_SQL, EVENTS_FILE_FORMAT
@@ -47,7 +49,13 @@ class DuckDBEvents:
         return describe_local(paths)
 
     def aggregate(self, job: EventsJob, out: str) -> Manifest:
+        if "://" in out:
+            raise EngineError(
+                f"the DuckDB engine writes to a folder on this machine, not {out}; "
+                "use --engine spark to write to a cluster's file system"
+            )
         folder = Path(out)
+        prepare_local_out(folder)
         (folder / USERS_DIR).mkdir(parents=True, exist_ok=True)
         (folder / REJECTS_DIR).mkdir(exist_ok=True)
         with contextlib.closing(configure(duckdb.connect())) as con:

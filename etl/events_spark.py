@@ -47,6 +47,7 @@ from etl.user_months import (
     batch_sql,
     describe_local,
     prepare_connection,
+    prepare_local_out,
 )
 
 CSV_OPTIONS = {
@@ -413,14 +414,12 @@ def _prepare_out(spark: SparkSession, base: str) -> None:
     """An output folder: new, empty, or an earlier output (its manifest goes first, so a
     job that fails leaves no folder `load` would take for finished)."""
     if not _has_scheme(base):
-        folder = Path(base)
-        if folder.exists() and any(folder.iterdir()) and not (folder / MANIFEST).exists():
-            raise EngineError(
-                f"--out {base} is a folder that holds other files; name a new or empty one"
-            )
-    path, fs = _hadoop_path(spark, f"{base}/{MANIFEST}")
-    if fs.exists(path):
-        fs.delete(path, False)
+        prepare_local_out(Path(base))
+        return
+    for name, recursive in ((MANIFEST, False), (REJECTS_DIR, True)):
+        path, fs = _hadoop_path(spark, f"{base}/{name}")
+        if fs.exists(path):
+            fs.delete(path, recursive)
 
 
 def _write_text(spark: SparkSession, location: str, text: str) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import json
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,6 +144,19 @@ class EventsEngine(Protocol):
 class EngineError(Exception):
     """An engine that cannot run as asked (not installed, no Java, a failed job); the
     message says how to fix it."""
+
+
+def prepare_local_out(folder: Path) -> None:
+    """An output folder on this machine: new, empty, or an earlier output, which is
+    removed, its manifest first (a job that fails leaves no folder `load` would take for
+    finished)."""
+    if folder.exists() and any(folder.iterdir()) and not (folder / MANIFEST).exists():
+        raise EngineError(
+            f"--out {folder} is a folder that holds other files; name a new or empty one"
+        )
+    (folder / MANIFEST).unlink(missing_ok=True)
+    for earlier in (folder / USERS_DIR, folder / REJECTS_DIR):
+        shutil.rmtree(earlier, ignore_errors=True)
 
 
 def _has_magic(text: str) -> bool:

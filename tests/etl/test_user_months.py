@@ -15,6 +15,7 @@ from etl.aggregate import aggregate_into_db, make_engine
 from etl.config import Settings
 from etl.events_duckdb import DuckDBEvents
 from etl.load import load_files
+from etl.user_months import EngineError
 from tests.conftest import ROOT, SAMPLE, metrics_json, run_cli
 from tests.etl.user_months_helpers import (
     job_of,
@@ -260,3 +261,22 @@ def test_the_duckdb_engine_numbers_rejects_as_the_loader(tmp_path: Path) -> None
     assert [r[1] for r in out["rejects"]] == [4, 5, 6, 7, 8, 9]
     assert out["manifest"]["files"][0]["rows_read"] == len(BAD_AND_GOOD)
     assert out["manifest"]["months"] == {"2026-02-01": 3}
+
+
+def test_an_out_folder_of_other_files_is_refused_and_an_earlier_output_replaced(
+    tmp_path: Path,
+) -> None:
+    engine = DuckDBEvents()
+    bad = write_events(tmp_path / "bad" / "usage_events.csv", BAD_AND_GOOD)
+    good = write_events(tmp_path / "good" / "usage_events.csv", BAD_AND_GOOD[:3])
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+
+    with pytest.raises(EngineError, match="holds other files"):
+        engine.aggregate(job_of(engine, [good], ["a", "b", "c"]), str(other))
+    engine.aggregate(job_of(engine, [bad], ["a", "b", "c"]), str(tmp_path / "out"))
+    engine.aggregate(job_of(engine, [good], ["a", "b", "c"]), str(tmp_path / "out"))
+
+    assert (other / "notes.txt").read_text() == "mine"
+    assert output_of(tmp_path / "out")["rejects"] == []  # none left from the earlier output
