@@ -319,7 +319,7 @@ def _summary(checked: DataFrame) -> list[Any]:
         .agg(F.min("pos").alias("first"), F.sum("n").alias("rows"))
         .select("kind", "file", "block", F.lit(None).cast("date").alias("month"), "first", "rows")
     )
-    return months.unionByName(blocks).collect()
+    return list(months.unionByName(blocks).collect())
 
 
 def _aggregate(spark: SparkSession, job: EventsJob, out: str) -> Manifest:
