@@ -6,7 +6,7 @@ DB ?= data/scaleboard.duckdb
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: setup run test test-fast lint format typecheck bench bench-etl bench-quick bench-real demo-real lock clean browser postgres
+.PHONY: setup setup-spark run test test-fast lint format typecheck bench bench-etl bench-spark bench-quick bench-real demo-real lock clean browser postgres
 
 setup: $(VENV)/.installed
 
@@ -15,6 +15,18 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# The Spark engine (`aggregate-events --engine spark`): Debian's Java 17 on the machine and
+# PySpark in .venv, pinned in requirements-spark.lock (the main lock plus PySpark: about
+# 300 MB that only Spark users need). Idempotent; `make test` runs the Spark tests after it.
+setup-spark: setup $(VENV)/.spark-installed
+
+$(VENV)/.spark-installed: requirements-spark.lock
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "installing Debian's openjdk-17-jre-headless for the Spark engine"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-spark.lock
 	touch $@
 
 run: setup
@@ -63,6 +75,10 @@ bench-quick: setup
 bench-etl: setup
 	$(BIN)/python -m bench etl
 
+# Events to user-months on Spark local[1]/local[2] against DuckDB (10M and 100M events).
+bench-spark: setup-spark
+	$(BIN)/python -m bench spark
+
 # The uncached dashboard on an existing database (REAL_DB=...; default: what demo-real builds).
 bench-real: setup
 	$(BIN)/python -m bench dashboard-uncached --db $(or $(REAL_DB),data/real.duckdb)
@@ -72,6 +88,8 @@ demo-real: setup
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra spark --generate-hashes --python-version 3.11 \
+	  -c requirements.lock -o requirements-spark.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

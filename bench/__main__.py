@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bench import browser, cli_metrics, dashboard, etl, memory, refresh, uncached
+from bench import browser, cli_metrics, dashboard, etl, memory, refresh, spark, uncached
 from bench.common import work_folder
 from bench.data import FULL, QUICK, Portfolio, build_portfolio, load_month
 from bench.regression import committed, regressions
@@ -29,7 +29,12 @@ SECTIONS = (
     "dashboard-uncached",
     "browser",
     "under-load",
+    "spark",
 )
+QUICK_DEFAULT = tuple(s for s in SECTIONS if s != "spark")
+"""`--quick` alone leaves Spark out (a JVM's start is most of a small run, and CI runs the
+quick suite); `python -m bench spark --quick` runs it at a small scale."""
+SPARK_SIZES = {"quick": [200_000], "full": [10_000_000, 100_000_000]}
 HEADER = f"{'figure':<44} {'scaleboard':>16} {'reference':>16} {'ratio':>8}"
 ON_ANY_DB = {"dashboard-uncached"}
 """The sections `--db` can run."""
@@ -72,7 +77,8 @@ def main() -> None:
         "--db", type=Path, help="an existing database: run dashboard-uncached on it (mode real)"
     )
     args = parser.parse_args()
-    chosen = set(args.sections or (ON_ANY_DB if args.db else SECTIONS))
+    default = ON_ANY_DB if args.db else (QUICK_DEFAULT if args.quick else SECTIONS)
+    chosen = set(args.sections or default)
     if chosen - set(SECTIONS):
         parser.error(f"unknown section(s): {', '.join(sorted(chosen - set(SECTIONS)))}")
     if args.db:
@@ -83,7 +89,9 @@ def main() -> None:
     print(HEADER)
     if "etl" in chosen:
         etl.run(events=200_000 if args.quick else 10_000_000, repeat=3, mode=mode)
-    if chosen - {"etl"}:
+    if "spark" in chosen:
+        spark.run(SPARK_SIZES[mode], repeat=3 if args.quick else 1, mode=mode)
+    if chosen - {"etl", "spark"}:
         with work_folder("portfolio") as folder:
             portfolio = build_portfolio(folder, scale)
             print(

@@ -86,6 +86,14 @@ ROWS: list[tuple[str, str, str, str, str, str]] = [
         "< 1,000 MB",
     ),
     (
+        "spark",
+        "events to user-months on Spark local[2] (s)",
+        "spark_local2_s",
+        "duckdb_s",
+        "spark_vs_duckdb_ratio",
+        "none: the reading in docs/scale-out.md",
+    ),
+    (
         "browser",
         "slowest first page render (s)",
         "slowest_render_s",

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
         description="Secret of the keyed hash of user ids; when unset, a random key is kept "
         "in a file beside the database (mode 0600).",
     )
+    pseudonym_key_file: Path | None = Field(
+        None,
+        description="A file (mode 0600) holding that secret instead, e.g. on a cluster that "
+        "runs `scaleboard aggregate-events --out` with the serving database's key.",
+    )
     releases_kept: int = Field(5, ge=1, description="Earlier database states kept for rollback.")
     lock_timeout_s: float = Field(600.0, ge=0, description="How long a load waits for another.")
     load_memory_limit: str = Field(

@@ -5,6 +5,10 @@ Raw events are immutable Parquet files (a folder per load, a file per input file
 databases hold a sub-folder per month instead). Every file carries its `month`
 column, and `event_partitions` names each file under every month it holds, so a refresh
 recomputes only the months it is given, reading only the files that hold them.
+
+The step before, raw event files to validated and keyed user-months, has its own seam
+with a DuckDB and a Spark engine (`etl.user_months`); its output is an events file like
+any other here, so this refresh serves both.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from etl.loader import Loader
 from etl.pseudonyms import register_user_key
 from etl.readers import RefusedFile, SourceFile, expand, resolve, sha256_of
 from etl.results import FileResult, LoadResult
+from etl.take_in import earlier_rows
 
 Progress = Callable[[str], None]
 
@@ -90,7 +91,10 @@ def plan_skips(
     seen: set[tuple[str, str]] = set()
     for source in sources:
         key = (source.sha256, source.entity)
-        plan.append(loaded.get(key, 0 if key in seen else None))
+        if source.format == "user_months" and key not in seen:
+            plan.append(earlier_rows(loaded, source, force))
+        else:
+            plan.append(loaded.get(key, 0 if key in seen else None))
         seen.add(key)
     return plan
 
@@ -129,13 +133,33 @@ def load_files(
             options = LoadOptions(force, encoding, command, progress, adapter_options)
             _load_locked(store, sources, settings, result, options)
     except OSError as exc:  # a write of the load failed: the path, the cause, the free space
-        _refuse(store, result, os_write_failure(exc, store.next_path))
+        refuse(store, result, os_write_failure(exc, store.next_path))
     except (RefusedFile, storage.StorageError) as exc:
-        _refuse(store, result, str(exc))
+        refuse(store, result, str(exc))
     return result
 
 
-def _refuse(store: storage.Store, result: LoadResult, error: str) -> None:
+def audit_skipped(
+    store: storage.Store,
+    settings: Settings,
+    skipped: list[FileResult],
+    rows_skipped: int,
+    command: str,
+) -> LoadResult:
+    """A command whose every file was loaded before: nothing changes, and the audit log
+    says so as it says of a `load` that skips every file."""
+    result = LoadResult(status="loaded", load_id=None, files=skipped, rows_skipped=rows_skipped)
+    try:
+        with storage.exclusive_lock(store, settings.lock_timeout_s):
+            committed, _, _, _ = _current_state(store)
+            result.load_id = storage.next_load_id(store, committed)
+            storage.append_audit(store, load_id=result.load_id, event="skipped", command=command)
+    except storage.StorageError as exc:
+        refuse(store, result, str(exc))
+    return result
+
+
+def refuse(store: storage.Store, result: LoadResult, error: str) -> None:
     result.status, result.error = "refused", error
     try:
         storage.append_audit(store, load_id=result.load_id, event="refused", error=error)
@@ -212,7 +236,7 @@ def _write_release(
     try:
         loader.fix_reporting_currency()
         if any(_writes_events(source) for _, source in todo):
-            register_user_key(con, store, settings, result.dry_run)
+            loader.key = register_user_key(con, store, settings, result.dry_run)
         for index, source in todo:
             if options.progress:
                 options.progress(f"{source.path.name} ({source.entity})")

@@ -17,6 +17,7 @@ from etl.identifiers import register_id_functions
 from etl.load_adapted import load_adapted
 from etl.marts import build_marts
 from etl.period import PlausibleMonths
+from etl.pseudonyms import KeySpec
 from etl.readers import (
     RefusedFile,
     SourceFile,
@@ -27,6 +28,7 @@ from etl.readers import (
     transcode_to_utf8,
 )
 from etl.results import FileResult, LoadResult
+from etl.take_in import take_in
 from etl.validate import CheckPlan, check_select, check_sql
 from etl.writers import apply_rows, stream_events
 
@@ -42,9 +44,7 @@ def name_list(names: list[str]) -> str:
     return f"{shown} and {len(names) - SHOWN_NAMES} more ({len(names)} in all)"
 
 
-def _file_columns(
-    source: SourceFile, names: list[str], result: FileResult
-) -> dict[str, str | None]:
+def file_columns(source: SourceFile, names: list[str], result: FileResult) -> dict[str, str | None]:
     """Contract column -> its name in the file (None: absent); refuses a file that lacks a
     required column and warns once about columns the contract does not know."""
     mapping = {name.strip().lower(): name for name in names}
@@ -79,6 +79,8 @@ class Loader:
         self.settings, self.encoding = settings, encoding
         self.adapter_options = adapter_options or AdapterOptions()
         self.touched_months: set[dt.date] = set()
+        self.key: KeySpec | None = None
+        """The user key, once an events file is among the load's (`register_user_key`)."""
         self.scratch = scratch.make()
         register_id_functions(con)
 
@@ -90,11 +92,13 @@ class Loader:
         path = source.path
         if self.encoding and source.format == "csv":
             path = transcode_to_utf8(path, self.encoding, self.scratch)
+        if source.format == "user_months":
+            return take_in(self, source, index)
         if source.adapter:
             load_adapted(self, source, path, index, result, self.adapter_options)
             return result
         header = column_names(self.con, path, source.format)
-        columns = _file_columns(source, header, result)
+        columns = file_columns(source, header, result)
         if source.entity == "usage_events":
             self._stream_events(source, path, header, columns, index, result)
         else:
@@ -221,7 +225,7 @@ class Loader:
                 result.rows_skipped,
             ],
         )
-        for f in result.files:
+        for f in (part for file in result.files for part in (file.inputs or [file])):
             self.con.execute(
                 "insert into load_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [

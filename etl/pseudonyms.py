@@ -18,6 +18,8 @@ its `meta` table:
 from __future__ import annotations
 
 import hashlib
+import hmac
+from dataclasses import dataclass, field
 
 import duckdb
 
@@ -50,7 +52,7 @@ def _stored_format(con: duckdb.DuckDBPyConnection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def _format_for(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
+def format_for(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
     """The format of a database's keys: as recorded; for events stored before formats were
     recorded, the 32-hex format they were written in; for a database without events, the
     fastest one."""
@@ -63,12 +65,38 @@ def _format_for(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
     return "md5-hex" if row and row[0] else "md5-64"
 
 
-def register_user_key(
-    con: duckdb.DuckDBPyConnection, store: storage.Store, settings: Settings, dry_run: bool
-) -> None:
-    """Makes `user_key(u)` available to the event writers as a temporary macro, in the
-    database's format; refuses settings that would write keys unlike the stored ones."""
-    key_format = _format_for(con, settings)
+@dataclass(frozen=True)
+class KeySpec:
+    """How user ids become user keys: the format and, for a hashed one, the secret. It
+    travels to whatever computes the keys (a Spark executor too); what is written beside
+    keyed output is `fingerprint`, never the secret."""
+
+    key_format: str
+    secret: str = field(default="", repr=False)
+
+    def macro_sql(self) -> str:
+        """The temporary macro `user_key(u)` that the event writers call."""
+        return f"create temp macro user_key(u) as {user_key_sql(self.key_format, self.secret, 'u')}"
+
+    @property
+    def sql_type(self) -> str:
+        """The DuckDB type of a stored user key."""
+        return "ubigint" if self.key_format == "md5-64" else "varchar"
+
+    @property
+    def fingerprint(self) -> str | None:
+        """Names the secret without revealing it: an HMAC of a fixed text under the
+        secret. Two outputs keyed alike have equal fingerprints; `plain` has none."""
+        if self.key_format not in HASHED_FORMATS:
+            return None
+        return hmac.new(self.secret.encode(), FINGERPRINT_TEXT, hashlib.sha256).hexdigest()[:32]
+
+
+FINGERPRINT_TEXT = b"scaleboard user key fingerprint v1"
+KEY_FORMATS = ("md5-64", "md5-hex", "plain")
+
+
+def _check_setting(store: storage.Store, key_format: str, settings: Settings) -> None:
     if (key_format in HASHED_FORMATS) != settings.pseudonymise_user_ids:
         stored = "pseudonymised" if key_format in HASHED_FORMATS else "as given"
         raise storage.StorageError(
@@ -76,8 +104,55 @@ def register_user_key(
             f"{str(settings.pseudonymise_user_ids).lower()}; set it as for the earlier loads, "
             "or load into a new --db (distinct users would not match across loads)"
         )
+
+
+def database_key(
+    con: duckdb.DuckDBPyConnection, store: storage.Store, settings: Settings, dry_run: bool
+) -> KeySpec:
+    """The key every events load of this database writes; refuses settings that would write
+    keys unlike the stored ones."""
+    key_format = format_for(con, settings)
+    _check_setting(store, key_format, settings)
     secret = ""
     if key_format in HASHED_FORMATS:
-        secret = storage.pseudonym_key(store, settings.pseudonym_key, dry_run)
-    con.execute("insert or replace into meta values (?, ?)", [FORMAT_NAME, key_format])
-    con.execute(f"create temp macro user_key(u) as {user_key_sql(key_format, secret, 'u')}")
+        secret = storage.pseudonym_key(
+            store, settings.pseudonym_key, dry_run, settings.pseudonym_key_file
+        )
+    return KeySpec(key_format, secret)
+
+
+def configured_key(settings: Settings, key_format: str) -> KeySpec:
+    """The key of a job that runs away from the database (`aggregate-events --out`): the
+    secret must be configured, since no key file beside a database can be made there."""
+    if key_format not in KEY_FORMATS:
+        raise storage.StorageError(
+            f"unknown key format {key_format!r}; use one of {', '.join(KEY_FORMATS)}"
+        )
+    if (key_format in HASHED_FORMATS) != settings.pseudonymise_user_ids:
+        raise storage.StorageError(
+            f"key format {key_format} does not match SCALEBOARD_PSEUDONYMISE_USER_IDS="
+            f"{str(settings.pseudonymise_user_ids).lower()}; use --key-format plain with ids "
+            "stored as given, a hashed format otherwise"
+        )
+    if key_format not in HASHED_FORMATS:
+        return KeySpec(key_format)
+    if settings.pseudonym_key:
+        return KeySpec(key_format, settings.pseudonym_key)
+    if settings.pseudonym_key_file is not None:
+        return KeySpec(key_format, storage.read_key_file(settings.pseudonym_key_file))
+    raise storage.StorageError(
+        "--out needs the serving database's pseudonym key: set SCALEBOARD_PSEUDONYM_KEY, or "
+        "SCALEBOARD_PSEUDONYM_KEY_FILE to a file (mode 0600) holding it (the key kept beside "
+        "a database is its PATH.key file)"
+    )
+
+
+def register_user_key(
+    con: duckdb.DuckDBPyConnection, store: storage.Store, settings: Settings, dry_run: bool
+) -> KeySpec:
+    """Makes `user_key(u)` available to the event writers as a temporary macro, in the
+    database's format, and records the format; returns the key."""
+    key = database_key(con, store, settings, dry_run)
+    con.execute("insert or replace into meta values (?, ?)", [FORMAT_NAME, key.key_format])
+    con.execute(key.macro_sql())
+    return key

@@ -38,6 +38,15 @@ FORMATS = {
 }
 
 
+USER_MONTHS_MANIFEST = "scaleboard-user-months.json"
+"""Names a folder of keyed user-months that `scaleboard aggregate-events --out` wrote
+(`etl.user_months`): `load` takes such a folder in whole."""
+
+
+def is_user_months(path: Path) -> bool:
+    return path.is_dir() and (path / USER_MONTHS_MANIFEST).is_file()
+
+
 class RefusedFile(Exception):
     """A file that cannot be loaded at all; the whole command is refused."""
 
@@ -84,7 +93,9 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     """Files as given; a folder's loadable files in name order."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if is_user_months(path):
+            files.append(path)
+        elif path.is_dir():
             files += sorted(p for p in path.iterdir() if p.is_file() and format_of(p))
         elif path.is_file():
             files.append(path)
@@ -95,6 +106,11 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 def resolve(path: Path, entity: str | None = None) -> SourceFile:
     """Names the entity and format of a file, or refuses it saying why."""
+    if is_user_months(path):
+        if entity and entity.lower() != "usage_events":
+            raise RefusedFile(path, f"holds keyed usage events, not {entity}; drop --entity")
+        digest = sha256_of(path / USER_MONTHS_MANIFEST)
+        return SourceFile(path=path, entity="usage_events", format="user_months", sha256=digest)
     chosen = (entity or entity_of(path) or "").lower()
     if chosen not in ENTITIES:
         known = ", ".join(ENTITIES)

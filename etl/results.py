@@ -20,6 +20,19 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
     reconciliation: list[dict[str, Any]] | None = None
     """Cost exports only: where the cost column went, per billing period and currency."""
+    inputs: list[FileResult] = field(default_factory=list)
+    """For a folder of keyed user-months (`aggregate-events`): each event file it was made
+    of, recorded in `load_files` as if loaded itself."""
+
+    def to_json(self) -> dict[str, Any]:
+        """A file's summary; `reconciliation` and `inputs` only for the files that have
+        them."""
+        shown = asdict(self)
+        if shown["reconciliation"] is None:
+            del shown["reconciliation"]
+        if not self.inputs:
+            del shown["inputs"]
+        return shown
 
 
 @dataclass
@@ -63,18 +76,10 @@ class LoadResult:
             "rows_rejected": self.rows_rejected,
             "rows_skipped": self.rows_skipped,
             "rows_unallocated": self.rows_unallocated,
-            "files": [_file_json(f) for f in self.files],
+            "files": [f.to_json() for f in self.files],
         }
         if self.warnings:
             summary["warnings"] = list(self.warnings)
         if self.error is not None:
             summary["error"] = self.error
         return summary
-
-
-def _file_json(result: FileResult) -> dict[str, Any]:
-    """A file's summary; `reconciliation` only for the files that have one."""
-    entry = asdict(result)
-    if entry["reconciliation"] is None:
-        del entry["reconciliation"]
-    return entry

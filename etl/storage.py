@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -236,11 +237,37 @@ def exclusive_lock(store: Store, timeout_s: float) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def pseudonym_key(store: Store, configured: str | None, dry_run: bool = False) -> str:
-    """The secret of the user-id hash: from settings, else a per-database key file (a dry
-    run that would create it uses a throw-away key: what it hashes is discarded)."""
+def read_key_file(path: Path) -> str:
+    """The secret held in a key file of one's own (`SCALEBOARD_PSEUDONYM_KEY_FILE`): readable
+    by its owner only, like the key file kept beside a database."""
+    try:
+        mode = path.stat().st_mode
+        key = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise StorageError(
+            f"cannot read the pseudonym key file {path} ({exc.strerror or exc}); check "
+            "SCALEBOARD_PSEUDONYM_KEY_FILE"
+        ) from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise StorageError(
+            f"{path} can be read by other users (mode {stat.S_IMODE(mode):o}); "
+            f"run `chmod 600 {path}`"
+        )
+    if not key:
+        raise StorageError(f"the pseudonym key file {path} is empty; put the secret in it")
+    return key
+
+
+def pseudonym_key(
+    store: Store, configured: str | None, dry_run: bool = False, key_file: Path | None = None
+) -> str:
+    """The secret of the user-id hash: from settings (the secret itself, else the file that
+    holds it), else a per-database key file (a dry run that would create it uses a
+    throw-away key: what it hashes is discarded)."""
     if configured:
         return configured
+    if key_file is not None:
+        return read_key_file(key_file)
     if dry_run and not store.key_file.exists():
         return secrets.token_hex(32)
     if not store.key_file.exists():

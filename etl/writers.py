@@ -82,6 +82,10 @@ EVENTS_FILE_FORMAT = "format parquet, parquet_version v2"
 """Parquet v2: its delta encodings halve an events file, written and read at the same speed."""
 
 
+EVENT_MONTH_SQL = "date_trunc('month', make_timestamp(epoch_us(event_time)))::date"
+"""The UTC month of a checked event's `event_time` (a timestamptz): the month it counts in."""
+
+
 def _copy_events_sql(checked_select: str, target: Path, ok: str = "_ok") -> str:
     """The one COPY of checked events into one Parquet file. A rejected row (`ok` false)
     is written with no month and no user key, only to be counted and then removed.
@@ -93,9 +97,7 @@ def _copy_events_sql(checked_select: str, target: Path, ok: str = "_ok") -> str:
         copy (
             select
                 initiative_id,
-                case when {ok}
-                    then date_trunc('month', make_timestamp(epoch_us(event_time)))::date
-                end as month,
+                case when {ok} then {EVENT_MONTH_SQL} end as month,
                 case when {ok} then user_key(user_id) end as user_key,
                 event_time,
                 action

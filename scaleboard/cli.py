@@ -147,6 +147,94 @@ def load(
     raise typer.Exit(result.exit_code)
 
 
+@app.command("aggregate-events")
+def aggregate_events(
+    paths: Annotated[
+        list[str], typer.Argument(help="Event files, folders or globs (CSV or Parquet).")
+    ],
+    db: DbOption = None,
+    engine: Annotated[str, typer.Option(help="duckdb (this process) or spark.")] = "duckdb",
+    master: Annotated[
+        str, typer.Option(help="Spark master: local[N] or a cluster's URL.")
+    ] = "local[2]",
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option("--spark-conf", help="A Spark setting KEY=VALUE (repeatable)."),
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option(help="Write keyed user-months here instead, for `scaleboard load OUT`."),
+    ] = None,
+    initiatives: Annotated[
+        Path | None,
+        typer.Option(help="With --out: the initiatives file whose ids events may name."),
+    ] = None,
+    key_format: Annotated[
+        str, typer.Option(help="With --out: md5-64, md5-hex (older databases) or plain.")
+    ] = "md5-64",
+    force: Annotated[bool, typer.Option("--force", help="Load files loaded before again.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Usage events to monthly active users on DuckDB or Spark, then into the database as
+    `load` of the same events would put them (or, with --out, a folder for a later load)."""
+    from etl.aggregate import SparkOptions, make_engine, parse_conf
+    from etl.config import get_settings
+    from etl.readers import RefusedFile
+    from etl.storage import StorageError
+    from etl.user_months import EngineError
+
+    try:
+        chosen = make_engine(engine, SparkOptions(master, parse_conf(spark_conf or [])))
+        if out is not None:
+            _aggregate_out(chosen, out, paths, initiatives, key_format, db, as_json)
+            return
+        from etl.aggregate import aggregate_into_db
+        from scaleboard.report import print_load
+
+        command = "aggregate-events --engine " + engine + " " + " ".join(paths)
+        result = aggregate_into_db(
+            _db(db), paths, get_settings(), chosen, force=force, command=command
+        )
+    except (EngineError, RefusedFile, StorageError) as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        _print_json(result.to_json())
+    else:
+        print_load(result)
+    raise typer.Exit(result.exit_code)
+
+
+def _aggregate_out(
+    engine: Any,
+    out: str,
+    paths: list[str],
+    initiatives: Path | None,
+    key_format: str,
+    db: Path | None,
+    as_json: bool,
+) -> None:
+    from etl.aggregate import aggregate_to_folder
+    from etl.config import get_settings
+
+    if db is not None:
+        raise fail("--out writes a folder for a later `scaleboard load`; drop --db (or --out)")
+    if initiatives is None:
+        raise fail("--out needs --initiatives FILE: the initiatives events may name")
+    manifest = aggregate_to_folder(
+        out, paths, get_settings(), engine, key_format=key_format, initiatives=initiatives
+    )
+    if as_json:
+        _print_json(manifest.model_dump())
+        return
+    read = sum(f.rows_read for f in manifest.files)
+    rejected = sum(f.rows_rejected for f in manifest.files)
+    typer.echo(
+        f"{out}: {manifest.user_month_rows} user-months of {len(manifest.months)} months from "
+        f"{len(manifest.files)} files ({read} events read, {rejected} rejected); "
+        f"load it with `scaleboard load --db DB {out}`"
+    )
+
+
 @app.command()
 def metrics(
     db: DbOption = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +87,30 @@ def metrics(db: Path, settings: Settings | None = None, **filters: Any) -> dict[
 def table(db: Path, sql: str) -> list[tuple[Any, ...]]:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(sql).fetchall()
+
+
+def _spark_missing() -> str | None:
+    """Why the Spark tests cannot run here (no PySpark, no Java), or None."""
+    import importlib.util
+    import os
+    import shutil
+
+    if importlib.util.find_spec("pyspark") is None:
+        return "PySpark is not installed (make setup-spark)"
+    java_home = os.environ.get("JAVA_HOME")
+    if not (java_home and Path(java_home, "bin", "java").exists()) and not shutil.which("java"):
+        return "Java is not installed (make setup-spark)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark_session() -> Iterator[Any]:
+    """The one local Spark session of a test run: two cores, few shuffle partitions, no UI."""
+    missing = _spark_missing()
+    if missing:
+        pytest.skip(missing)
+    from etl.events_spark import spark_session as start
+
+    session = start("local[2]", {"spark.sql.shuffle.partitions": "2"})
+    yield session
+    session.stop()
