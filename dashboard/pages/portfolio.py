@@ -55,7 +55,8 @@ def layout() -> html.Div:
                 [html.H1("Portfolio", className="h3 mb-0"), export_control()],
                 className="d-flex justify-content-between align-items-center",
             ),
-            html.P(id="portfolio-window", className="text-muted small mb-2"),
+            html.P(id="portfolio-window", className="text-muted small mb-0"),
+            html.Div(id="portfolio-behind-plan-line", className="mb-2"),
             html.Div(id="portfolio-empty"),
             dbc.Row(id="portfolio-kpis", className="g-2 mb-2"),
             row(
@@ -92,6 +93,7 @@ def register(app: Dash, data: Database) -> None:
             "value_vs_cost": Output("portfolio-value-vs-cost", "figure"),
             "cost_by_category": Output("portfolio-cost-by-category", "figure"),
             "unallocated": Output("portfolio-unallocated", "children"),
+            "behind_plan": Output("portfolio-behind-plan-line", "children"),
             "alerts": Output("portfolio-alerts", "children"),
         },
         inputs={

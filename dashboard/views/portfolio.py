@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import html, no_update
+from dash import dcc, html, no_update
 from dash.development.base_component import Component
 
 from dashboard.components import notice
@@ -17,11 +17,14 @@ from dashboard.filters import PageFilters, parse_search, to_search
 from dashboard.kpis import Held, kpi_views, money_at_risk_shares, previous_label
 from dashboard.queries import Selection
 from dashboard.queries import portfolio as q
+from dashboard.queries import roadmap as roadmap_q
+from dashboard.views.backlog import behind_plan
 from dashboard.views.shell import page_filters
 from etl.contracts import STAGE_ORDER
 from etl.formatting import format_money, format_percent
 from etl.metric_results import ProgramMetrics, SelectionMetrics
 from etl.period import resolve_period
+from etl.registry import metric
 
 
 def previous_filters(reader: Reader, filters: PageFilters) -> PageFilters | None:
@@ -84,6 +87,26 @@ def kpi_cards(
     return [kpi_card(view, compare, details.get(view.kpi.key)) for view in views]
 
 
+def behind_plan_line(reader: Reader, sel: Selection, filters: PageFilters) -> Component:
+    """`7 of 40 active initiatives are behind plan`, linking to the backlog by slip
+    (`docs/metrics.md`: behind plan)."""
+    if sel.is_empty:
+        return html.Span(id="portfolio-behind-plan")
+    attrs = reader.fetch(roadmap_q.attributes, sel)[["initiative_id", "status"]]
+    rows = attrs.merge(reader.fetch(roadmap_q.slip, sel), on="initiative_id", how="left")
+    late = behind_plan(rows)
+    active = int(rows["status"].eq("active").sum())
+    by_slip = "/roadmap" + to_search(filters.model_copy(update={"sort": "-slip_days"}))
+    return html.Small(
+        [
+            f"{late:,} of {active:,} active initiatives are behind plan ",
+            dcc.Link("(the backlog by slip)", href=by_slip),
+        ],
+        id="portfolio-behind-plan",
+        title=metric("behind_plan").definition,
+    )
+
+
 def portfolio(reader: Reader, search: str | None, held: Held = ()) -> dict[str, Any]:
     """Every output of the portfolio page for a query string, by name; the KPI cards
     against the portfolio's targets `held` (`dashboard.kpis.held_to`)."""
@@ -103,6 +126,7 @@ def portfolio(reader: Reader, search: str | None, held: Held = ()) -> dict[str, 
         "value_vs_cost": fig.value_vs_cost(reader.fetch(q.value_vs_cost, sel), currency),
         "cost_by_category": fig.cost_by_category(reader.fetch(q.cost_by_category, sel), currency),
         "unallocated": unallocated(reader.fetch(q.unallocated_spend, sel), currency),
+        "behind_plan": behind_plan_line(reader, sel, parsed.filters),
         "alerts": alerts_panel(
             q.alerts(metrics, reader.signalled(parsed.filters)),
             to_search(parsed.filters),

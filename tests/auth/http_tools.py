@@ -14,15 +14,21 @@ from etl.config import Settings
 
 
 def callback(
-    session: requests.Session, url: str, output_id: str, values: dict[str, Any]
+    session: requests.Session,
+    url: str,
+    output_id: str,
+    values: dict[str, Any],
+    input_id: str | None = None,
 ) -> requests.Response:
-    """POSTs the callback whose outputs include `output_id`, as Dash's renderer would, with
-    `values` by component id (the rest None)."""
+    """POSTs the callback whose outputs include `output_id` (and whose inputs include
+    `input_id`, when several share the output), as Dash's renderer would, with `values` by
+    component id (the rest None)."""
     deps = session.get(url + "/_dash-dependencies").json()
     spec = next(
         d
         for d in deps
-        if f"..{output_id}." in d["output"] or d["output"].startswith(output_id + ".")
+        if (f"..{output_id}." in d["output"] or d["output"].startswith(output_id + "."))
+        and (input_id is None or any(i["id"] == input_id for i in d["inputs"]))
     )
     parts = [
         {"id": part.split(".")[0], "property": part.split(".")[1]}

@@ -313,6 +313,52 @@ def test_the_audit_covers_sign_ins_edits_and_denials(
     assert cli_audit(db, "--since", "2999-01-01") == []
 
 
+@pytest.mark.parametrize("name", list(ROLES))
+def test_the_ranking_writes_follow_the_roles(
+    url: str, db: Path, ids: dict[str, str], name: str
+) -> None:
+    """Weights: admins. A rank override: the initiative's owner or an admin. Saving
+    scenarios: program owners and admins. Each refusal is a 403 and in the audit."""
+    session = signed_in(url, name)
+    weights = {f"roadmap-weight-{p}": "1" for p in ("value", "impact", "readiness", "time")}
+    weights["roadmap-weights-version"] = -1  # stale: allowed ones meet a conflict, not a write
+    response = callback(
+        session, url, "roadmap-ranking-feedback", weights, input_id="roadmap-weights-submit"
+    )
+    entry = [e for e in audit_entries(db) if e["action"] == "priority_weights.set"][-1]
+    assert entry["user"] == name
+    expected = ("conflict", 200) if name == "ada" else ("denied", 403)
+    assert (entry["outcome"], response.status_code) == expected
+
+    values = {
+        "roadmap-override-initiative": ids["mine"],
+        "roadmap-override-rank": "1",
+        "roadmap-override-reason": f"ranked by {name}",
+    }
+    response = callback(
+        session, url, "roadmap-ranking-feedback", values, input_id="roadmap-override-submit"
+    )
+    entry = [e for e in audit_entries(db) if e["action"] == "rank_override.set"][-1]
+    assert (entry["user"], entry["initiative_id"]) == (name, ids["mine"])
+    allowed = (name, "mine") in ALLOWED
+    assert (entry["outcome"], response.status_code) == (("ok", 200) if allowed else ("denied", 403))
+
+    search = "?scenario_a=top:3&scenario_b=budget:50000"
+    response = callback(
+        session,
+        url,
+        "roadmap-scenario-feedback",
+        {"roadmap-scenario-name": f"plan of {name}", "app-location": search},
+    )
+    entry = [e for e in audit_entries(db) if e["action"] == "scenario.save"][-1]
+    assert entry["user"] == name
+    if ROLES[name][0] in ("program_owner", "admin"):
+        assert response.status_code == 200 and "Saved as" in response.text
+        assert entry["after"]["spec"] == {"a": "top:3", "b": "budget:50000"}
+    else:
+        assert (entry["outcome"], response.status_code) == ("denied", 403)
+
+
 @pytest.mark.parametrize("name", ["maria", "erin", "ada"])
 def test_a_write_for_an_initiative_not_in_the_data(url: str, db: Path, name: str) -> None:
     """Nobody's initiative: only an admin is told it is unknown; others are refused."""

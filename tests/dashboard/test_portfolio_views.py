@@ -94,3 +94,9 @@ def test_kpi_cards_show_the_portfolio_targets(reader: Reader) -> None:
     assert text(find(cards, "kpi-cost-per-insight-target")) == "Target $10.00: on target"
     assert "kpi-roi-target" not in ids(cards)
     assert "kpi-roi-target" not in ids(portfolio(reader, SEARCH)["kpis"])
+
+
+def test_the_portfolio_counts_the_initiatives_behind_plan(reader: Reader) -> None:
+    line = portfolio(reader, SEARCH)["behind_plan"]
+    assert text(line).startswith("2 of 2 active initiatives are behind plan")
+    assert hrefs(line) == ["/roadmap?from=2025-04&to=2026-03&as_of=2026-03&sort=-slip_days"]

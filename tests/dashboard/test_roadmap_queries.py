@@ -92,3 +92,15 @@ def test_an_empty_selection_has_no_periods(reader: Reader) -> None:
     assert q.initiative_rows(
         reader.initiatives(PageFilters(business_units=("Nobody",)))[1], pd.DataFrame()
     ).empty
+
+
+def test_slip_is_the_latest_planned_stages_against_the_as_of_date(
+    reader: Reader, selection: Selection
+) -> None:
+    """As of 2026-03-31. a left Experimentation on 2025-01-10 (planned end 2024-10-31: 71
+    days late), is still in Operationalization 274 days past its planned end, and has not
+    entered Standardization, planned to start 2025-07-01: 273 days late, its latest planned
+    stage. b is in Experimentation 182 days past its planned end; its next stage is not due.
+    c has no plan."""
+    found = q.slip(reader.con, selection).set_index("initiative_id")["slip_days"].to_dict()
+    assert found == {"a": 273, "b": 182}
