@@ -17,9 +17,11 @@ and read strictly: every record is loaded or rejected, none is skipped.
   among the stored initiatives keeps the id of that stored initiative: loading 2023, 2024, 2025
   in that order builds each use case's stage history.
 - stage_entered_on is the date column of the stage where one parses (not after the inventory
-  year), else the inventory year's 1 January; an unchanged stage, or a retired use case seen
-  before, keeps its stored stage and date; a date not after the stored history is moved
-  after it, so the newest inventory gives the current stage.
+  year), else the inventory's as-of date, 31 December of its year (flagged as estimated in
+  the description); an unchanged stage, or a retired use case seen before, keeps its stored
+  stage and date; a date not after the stored history is moved after it, so the newest
+  inventory gives the current stage. "Pilot" is Experimentation; a use case first seen as
+  retired takes Operationalization when it has a date implemented, else Experimentation.
 """
 
 from __future__ import annotations
@@ -172,7 +174,10 @@ _OUTPUT_VALUES = {
     "description": (
         "nullif(concat_ws(' ', 'Bureau: ' || bureau || '.', "
         "case when source_id is distinct from initiative_id "
-        "then $year || ' inventory id: ' || source_id || '.' end, text), '')"
+        "then $year || ' inventory id: ' || source_id || '.' end, "
+        "case when is_estimated then 'Stage date estimated: ' || strftime(entered_on, "
+        "'%Y-%m-%d') || ', the ' || $year || ' inventory''s as-of date (the source gives "
+        "none).' end, text), '')"
     ),
 }
 """Each initiatives contract column's value (other columns: blank, so their default)."""
@@ -354,6 +359,12 @@ def _short(exc: duckdb.Error) -> str:
     )
 
 
+def as_of_date(year: int, plausible: PlausibleMonths) -> dt.date:
+    """An inventory's as-of date: 31 December of its year (the plausible months' last day
+    when earlier). A date the source does not give is this date, never an earlier one."""
+    return min(dt.date(year, 12, 31), plausible.last_day)
+
+
 def _output_sql(p: str) -> str:
     """The contract's initiatives columns (generated from the contract, so it stays here)."""
     values = [
@@ -450,7 +461,7 @@ class UsAiInventory:
         _sql(con, "rows", p)
         _sql(con, "rejects", p, column=shape.stage, file=str(mapping_file.name))
         _sql(con, "ids", p, year=year)
-        _sql(con, "dated", p, first_day=dt.date(shape.year, 1, 1))
+        _sql(con, "dated", p, first_day=as_of_date(shape.year, plausible))
         con.execute(_output_sql(p), {"year": year})
         [(rows,)] = con.execute(f"select count(*) from {p}_file").fetchall()
         return Conversion(
