@@ -115,8 +115,8 @@ def test_the_windows_1252_file_is_read_without_losing_a_row(tmp_path: Path) -> N
     [va] = _ids_like(db, "Veteran\u2019s Claims Caf\u00e9 Assistant")
     description = _initiative(db, va)["description"]
     assert description == (
-        "Bureau: VBA. Stage date estimated: 2024-12-31, the 2024 inventory's as-of date (the "
-        "source gives none). Answers claims questions \u2013 faster."
+        "Bureau: VBA. Answers claims questions \u2013 faster. Stage date estimated: 2024-12-31, "
+        "the 2024 inventory's as-of date (the source gives none)."
     )
 
 
@@ -389,7 +389,8 @@ def test_real_inventory_counts_per_stage_match_pandas(
     retired = frame[stage].map(_key).isin(_retired_statuses())
     mapped = mapped.mask(retired & _implemented(frame, implemented, year), "Operationalization")
     named = frame[name].str.strip() != ""
-    expected = mapped[named].dropna().value_counts().to_dict()
+    first = ~frame.duplicated()  # exact copies of a record are loaded once
+    expected = mapped[named & first].dropna().value_counts().to_dict()
     loaded = dict(_rows(db, "select stage, count(*) from initiatives group by all"))
     assert loaded == expected
     assert result.rows_rejected == int(mapped.isna().sum() + (mapped.notna() & ~named).sum())
