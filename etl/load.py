@@ -129,16 +129,18 @@ def load_files(
             options = LoadOptions(force, encoding, command, progress, adapter_options)
             _load_locked(store, sources, settings, result, options)
     except OSError as exc:  # a write of the load failed: the path, the cause, the free space
-        _refuse(store, result, os_write_failure(exc, store.next_path))
+        _refuse(store, result, os_write_failure(exc, store.next_path), command)
     except (RefusedFile, storage.StorageError) as exc:
-        _refuse(store, result, str(exc))
+        _refuse(store, result, str(exc), command)
     return result
 
 
-def _refuse(store: storage.Store, result: LoadResult, error: str) -> None:
+def _refuse(store: storage.Store, result: LoadResult, error: str, command: str) -> None:
     result.status, result.error = "refused", error
     try:
-        storage.append_audit(store, load_id=result.load_id, event="refused", error=error)
+        storage.append_audit(
+            store, load_id=result.load_id, event="refused", error=error, command=command
+        )
     except storage.StorageError as exc:  # the refusal stands; the log says nothing of it
         result.warnings.append(str(exc))
 
