@@ -41,11 +41,13 @@ import numpy as np
 import pandas as pd
 
 from dashboard.edits.store import EditsStore
+from etl import audit_log
 from etl.config import Settings
 from etl.metric_results import ProgramMetrics, SelectionMetrics
 from etl.metrics import MetricsRun, ReportingMonths, reporting_months
 from etl.storage import (
     StorageError,
+    Store,
     check_readable,
     configure,
     damaged,
@@ -214,10 +216,14 @@ class Reader:
         cache: LruCache,
         settings: Settings,
         unreadable: Unreadable | None = None,
+        audit_path: Path | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.settings = settings
         self.unreadable = unreadable
+        self.audit_path = audit_path
+        """The database's audit log (`PATH.audit.jsonl`): refused and rolled-back loads are
+        only there, since neither leaves anything in the release the snapshot reads."""
         self._cache = cache
         self._cursor: duckdb.DuckDBPyConnection | None = None
 
@@ -240,6 +246,20 @@ class Reader:
                 value = compute()
                 self._cache.put(full_key, value)
         return value  # type: ignore[no-any-return]  # stored for this key
+
+    def audit_records(self) -> list[dict[str, Any]]:
+        """Every readable line of the audit log (none without one)."""
+        return audit_log.read(self.audit_path) if self.audit_path else []
+
+    @property
+    def audit_stamp(self) -> Hashable:
+        """The audit log's size and change time: a cache key part for what shows it, since a
+        refused load changes the log but no database file."""
+        try:
+            st = self.audit_path.stat() if self.audit_path else None
+        except OSError:  # no log yet
+            return None
+        return (st.st_size, st.st_mtime_ns) if st else None
 
     def fetch(self, query: Callable[..., T], *args: Hashable) -> T:
         """`query(con, *args)` (a pure query of `dashboard.queries`), cached."""
@@ -429,7 +449,8 @@ class Database:
     @contextlib.contextmanager
     def reader(self) -> Iterator[Reader]:
         snapshot, unreadable = self._current()
-        reader = Reader(snapshot, self.cache, self.settings, unreadable)
+        audit_path = Store(self.path).audit_log
+        reader = Reader(snapshot, self.cache, self.settings, unreadable, audit_path)
         try:
             yield reader
         finally:

@@ -132,7 +132,7 @@ def aggregate_into_db(
         result = load_files(db, [folder / "user-months"], settings, force=force, command=command)
     except (RefusedFile, storage.StorageError) as exc:
         result = LoadResult(status="refused", load_id=None)
-        refuse(store, result, str(exc))
+        refuse(store, result, str(exc), command)
         return result
     finally:
         shutil.rmtree(folder, ignore_errors=True)

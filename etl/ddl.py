@@ -6,7 +6,7 @@ import duckdb
 
 from etl.contracts import ENTITIES, STAGE_ORDER, columns_of
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when a table changes shape, and add the step to `MIGRATIONS`."""
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -15,6 +15,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("alter table if exists mart_monthly_active rename to usage_monthly_active",),
     # 3: new tables only (cost_reconciliation, adoption_reports): `create_schema` adds them.
     3: (),
+    # 4: a new table only (inventory_sightings).
+    4: (),
 }
 """The statements that bring a database of version N-1 to version N."""
 
@@ -58,6 +60,14 @@ create table if not exists cost_reconciliation (
 create table if not exists adoption_reports (
     initiative_id varchar, month date, report_kind varchar, period_days integer,
     report_date date, active_users bigint, eligible_users bigint,
+    load_id bigint, source_file varchar, row_number bigint
+);
+-- What each US federal AI use-case inventory said of each use case it reported
+-- (etl/inventories.py); their state and stage history are resolved from these by year.
+create table if not exists inventory_sightings (
+    initiative_id varchar, inventory_year integer, as_of date, business_unit varchar,
+    name varchar, stage varchar, stage_date date, status varchar, program_owner varchar,
+    risk_tier varchar, started_on date, description varchar,
     load_id bigint, source_file varchar, row_number bigint
 );
 -- Distinct users per initiative and month, written by the events engine (etl/events.py).

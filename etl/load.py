@@ -133,9 +133,9 @@ def load_files(
             options = LoadOptions(force, encoding, command, progress, adapter_options)
             _load_locked(store, sources, settings, result, options)
     except OSError as exc:  # a write of the load failed: the path, the cause, the free space
-        refuse(store, result, os_write_failure(exc, store.next_path))
+        refuse(store, result, os_write_failure(exc, store.next_path), command)
     except (RefusedFile, storage.StorageError) as exc:
-        refuse(store, result, str(exc))
+        refuse(store, result, str(exc), command)
     return result
 
 
@@ -155,14 +155,18 @@ def audit_skipped(
             result.load_id = storage.next_load_id(store, committed)
             storage.append_audit(store, load_id=result.load_id, event="skipped", command=command)
     except storage.StorageError as exc:
-        refuse(store, result, str(exc))
+        refuse(store, result, str(exc), command)
     return result
 
 
-def refuse(store: storage.Store, result: LoadResult, error: str) -> None:
+def refuse(
+    store: storage.Store, result: LoadResult, error: str, command: str | None = None
+) -> None:
     result.status, result.error = "refused", error
     try:
-        storage.append_audit(store, load_id=result.load_id, event="refused", error=error)
+        storage.append_audit(
+            store, load_id=result.load_id, event="refused", error=error, command=command
+        )
     except storage.StorageError as exc:  # the refusal stands; the log says nothing of it
         result.warnings.append(str(exc))
 

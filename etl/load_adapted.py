@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 import duckdb
 
 from etl.adapters import ADAPTERS, AdapterError, AdapterOptions, Conversion, Converted
+from etl.inventories import record_sightings
 from etl.period import PlausibleMonths
 from etl.readers import RefusedFile, SourceFile
 from etl.reconciliation import reconcile
@@ -67,6 +68,10 @@ def load_adapted(
     for number, output in enumerate(conversion.outputs):
         rejected += _load_output(loader, source, output, f"checked_{index}_{number}", index)
     result.rows_unallocated = _store_unallocated(loader, source, conversion)
+    if conversion.sightings_table:
+        result.warnings += record_sightings(
+            con, loader.load_id, str(source.path), conversion.sightings_table
+        )
     if conversion.ledger_table:
         result.reconciliation = reconcile(con, loader.load_id, source, conversion.ledger_table)
     _store_mappings(loader, source, conversion)

@@ -407,8 +407,9 @@ def _current_loads(store: Store) -> tuple[int, int, dict[int, dict[str, Any]]] |
     return max(loads, default=0), len(loads), loads
 
 
-def rollback(store: Store, timeout_s: float) -> tuple[int | None, int]:
-    """Restores the state before the latest load; returns (undone load id, restored load id).
+def rollback(store: Store, timeout_s: float, command: str = "rollback") -> tuple[int | None, int]:
+    """Restores the state before the latest load; returns (undone load id, restored load id);
+    the audit log records when and by which `command`.
     A current release that cannot be read is replaced by the newest kept one (the undone
     load id is then None: the damaged file cannot say which load it held)."""
     with exclusive_lock(store, timeout_s):
@@ -439,5 +440,7 @@ def rollback(store: Store, timeout_s: float) -> tuple[int | None, int]:
         fsync_path(store.db.parent)
         remove_orphans(store, restored)
         with contextlib.suppress(StorageError):  # restored either way; the log is a record
-            append_audit(store, load_id=undone, event="rolled_back", restored=restored)
+            append_audit(
+                store, load_id=undone, event="rolled_back", restored=restored, command=command
+            )
         return undone, restored

@@ -320,7 +320,9 @@ def rollback(db: DbOption = None, as_json: JsonOption = False) -> None:
     from etl.storage import rollback as do_rollback
 
     try:
-        undone, restored = do_rollback(Store(_db(db)), get_settings().lock_timeout_s)
+        undone, restored = do_rollback(
+            Store(_db(db)), get_settings().lock_timeout_s, command="rollback"
+        )
     except StorageError as exc:
         raise fail(str(exc)) from None
     if as_json:

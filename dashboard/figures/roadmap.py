@@ -33,11 +33,24 @@ def slip_text(days: float) -> str:
     return "entered on time" if n == 0 else f"entered {-n} days early"
 
 
+ESTIMATED_NOTE = "start estimated: the source gives no date, this is its inventory's as-of date"
+"""What the hover of a period says when its start is not the source's own date."""
+
+
+def _actual_note(is_current: bool, is_estimated: bool) -> str:
+    parts = ["current"] * bool(is_current) + [ESTIMATED_NOTE] * bool(is_estimated)
+    return f"({'; '.join(parts)})" if parts else ""
+
+
 def _notes(rows: pd.DataFrame, planned: bool) -> list[str]:
     if planned:
         slips = pd.to_numeric(rows["slip_days"], errors="coerce").astype(float)
         return [f"({slip_text(d)})" for d in slips]
-    return ["(current)" if current else "" for current in rows["is_current"]]
+    estimated = rows["is_estimated"] if "is_estimated" in rows else [False] * len(rows)
+    return [
+        _actual_note(current, est is True)
+        for current, est in zip(rows["is_current"], estimated, strict=True)
+    ]
 
 
 def _bars(df: pd.DataFrame, stage: str, kind: str) -> go.Bar:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, html
+from dash import Dash, Input, Output, dcc, html
 
 from dashboard.components import graph_card
 from dashboard.components.tables import grid
 from dashboard.db import Database
-from dashboard.views.data import data
+from dashboard.views.data import REJECTS_EXPORT_NAME, data, rejects_csv
 from dashboard.views.deliveries import failed_deliveries_view
 
 PATH = "/data"
@@ -20,9 +20,13 @@ TITLE = "Data"
 COVERAGE_HELP = "Share of started initiatives with figures for the month."
 
 
-def _card(title: str, grid_id: str, **grid_options: Any) -> dbc.Card:
-    """A titled card with one grid; the title's id is `<grid id>-title`."""
-    header = dbc.CardHeader(html.Span(title, id=f"{grid_id}-title", className="fw-semibold"))
+def _card(
+    title: str, grid_id: str, extra: list[Any] | None = None, **grid_options: Any
+) -> dbc.Card:
+    """A titled card with one grid; the title's id is `<grid id>-title`; `extra` goes in
+    the header after the title."""
+    span = html.Span(title, id=f"{grid_id}-title", className="fw-semibold me-auto")
+    header = dbc.CardHeader([span, *(extra or [])], className="d-flex align-items-center")
     body = dbc.CardBody(grid(grid_id, **grid_options), className="p-2")
     return dbc.Card([header, body], className="h-100 shadow-sm mb-2")
 
@@ -44,9 +48,7 @@ def layout() -> html.Div:
                 className="g-2",
             ),
             _card("Load history", "data-load-history", height=300),
-            _card(
-                "Rejected rows", "data-rejects", height=380, export_name="scaleboard-rejects.csv"
-            ),
+            _card("Rejected rows", "data-rejects", _export(), height=380),
             _card(
                 "Cost export reconciliation (amounts in each row's currency)",
                 "data-reconciliation",
@@ -61,6 +63,14 @@ def layout() -> html.Div:
             ),
         ]
     )
+
+
+def _export() -> list[Any]:
+    """The server-side CSV export of every rejected row."""
+    button = dbc.Button(
+        "Export CSV", id="data-rejects-export", size="sm", color="secondary", outline=True
+    )
+    return [button, dcc.Download(id="data-rejects-download")]
 
 
 def register(app: Dash, data_source: Database) -> None:
@@ -87,7 +97,7 @@ def register(app: Dash, data_source: Database) -> None:
     )
     def update_data(search: str | None) -> dict[str, Any]:
         with data_source.reader() as reader:
-            return reader.view(data, search)
+            return reader.view(data, search, reader.audit_stamp)
 
     @app.callback(
         Output("data-failed-deliveries", "children"),
@@ -95,3 +105,18 @@ def register(app: Dash, data_source: Database) -> None:
     )
     def update_failed_deliveries(_search: str | None) -> list[Any]:
         return failed_deliveries_view(data_source.edits)
+
+    @app.callback(
+        Output("data-rejects-download", "data"),
+        Input("data-rejects-export", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def export_rejects(_: int | None) -> Any:
+        with data_source.reader() as reader:
+            text = rejects_csv(reader)
+        return {
+            "content": text,
+            "filename": REJECTS_EXPORT_NAME,
+            "type": "text/csv",
+            "base64": False,
+        }

@@ -55,6 +55,11 @@ def rejects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame(con, sql_text("data", "rejects"), [REJECTS_SHOWN])
 
 
+def all_rejects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every rejected row with its reason, newest load first: what the CSV export writes."""
+    return frame(con, sql_text("data", "all_rejects"))
+
+
 def reject_count(con: duckdb.DuckDBPyConnection) -> int:
     row = con.execute("select count(*) from rejects").fetchone()
     return int(row[0]) if row else 0

@@ -9,12 +9,13 @@ import duckdb
 import pandas as pd
 
 from dashboard.queries import frame, sql_text
+from etl.inventories import ESTIMATED_ORIGIN
 
 
 def profile(con: duckdb.DuckDBPyConnection, initiative_id: str) -> pd.DataFrame:
-    """The initiative's row (no row for an unknown id)."""
-    sql = "select * exclude (load_id, source_file, row_number) from initiatives"
-    return frame(con, sql + " where initiative_id = ?", [initiative_id])
+    """The initiative's row (no row for an unknown id), with `estimated_dates`: the dates of
+    its stage entries that the source does not give (see `etl.inventories`)."""
+    return frame(con, sql_text("initiative", "profile"), [ESTIMATED_ORIGIN, initiative_id])
 
 
 def monthly(

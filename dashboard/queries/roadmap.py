@@ -7,18 +7,23 @@ import duckdb
 import pandas as pd
 
 from dashboard.queries import Selection, frame, sql_text
+from etl.inventories import ESTIMATED_ORIGIN
 
 
 def attributes(con: duckdb.DuckDBPyConnection, sel: Selection) -> pd.DataFrame:
-    """The initiatives of S with the attributes the roadmap needs."""
-    return frame(con, sql_text("roadmap", "attributes"), [list(sel.initiative_ids)])
+    """The initiatives of S with the attributes the roadmap needs, and `estimated_dates`,
+    their stage entries' dates that the source does not give."""
+    return frame(
+        con, sql_text("roadmap", "attributes"), [ESTIMATED_ORIGIN, list(sel.initiative_ids)]
+    )
 
 
 def stage_periods(
     con: duckdb.DuckDBPyConnection, sel: Selection, ids: tuple[str, ...]
 ) -> pd.DataFrame:
     """Actual stage periods (to the next entry, or the as-of date) up to the as-of date, and
-    planned ones with their slip in days (first entry - planned start; late when > 0)."""
+    planned ones with their slip in days (first entry - planned start; late when > 0);
+    `is_estimated`: an actual period whose start the source does not give."""
     day = sel.as_of_date
     if day is None or not ids:
         return pd.DataFrame(
@@ -30,10 +35,13 @@ def stage_periods(
                 "end_on",
                 "is_current",
                 "slip_days",
+                "is_estimated",
             ]
         )
     return frame(
-        con, sql_text("roadmap", "stage_periods"), [list(ids), day, day, day, day, list(ids)]
+        con,
+        sql_text("roadmap", "stage_periods"),
+        [ESTIMATED_ORIGIN, list(ids), day, day, day, day, list(ids)],
     )
 
 
@@ -45,7 +53,9 @@ def initiative_rows(initiatives: pd.DataFrame, attrs: pd.DataFrame) -> pd.DataFr
         return pd.DataFrame(
             columns=["initiative_id", "name", "business_unit", "stage", "strategic_impact"]
         )
-    extra = attrs[["initiative_id", "strategic_impact", "target_users", "program_owner"]]
+    extra = attrs[
+        ["initiative_id", "strategic_impact", "target_users", "program_owner", "estimated_dates"]
+    ]
     return rows.merge(extra, on="initiative_id", how="left")
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Hashable
 from typing import Any
 
 import pandas as pd
 
-from dashboard.components.tables import number, records, text
+from dashboard.components.tables import csv_safe, number, records, text
 from dashboard.db import Reader
 from dashboard.figures import data as fig
 from dashboard.queries import Selection
 from dashboard.queries import data as q
 from dashboard.views.portfolio import empty_state, window_label
 from dashboard.views.shell import page_filters
+from etl.audit import TRAIL_FIELDS, load_trail
 
 FRESHNESS_COLUMNS = [
     text("entity", "Entity"),
@@ -30,6 +33,8 @@ LOAD_COLUMNS = [
     number("rows_loaded", "Loaded"),
     number("rows_rejected", "Rejected"),
     number("rows_skipped", "Skipped"),
+    text("message", "What happened", minWidth=320),
+    text("command", "Command", minWidth=220),
     text("files", "Files", minWidth=300),
 ]
 REJECT_COLUMNS = [
@@ -84,15 +89,41 @@ LOAD_STATUS_LABELS = {
     "loaded": "Loaded",
     "loaded_with_rejects": "Loaded with rejects",
     "refused": "Refused",
+    "rolled_back": "Rolled back",
+    "abandoned": "Abandoned (stopped before its switch)",
+    "dry_run": "Dry run (nothing stored)",
+    "skipped": "Skipped",
 }
-"""How a load ended (`loads.status`), in plain words."""
+"""How a load ended (`loads.status`, or the audit log's for loads not in the data), in
+plain words."""
+
+
+def load_trail_frame(history: pd.DataFrame, audit: list[dict[str, Any]]) -> pd.DataFrame:
+    """Every load, newest first: the committed loads of the data (`history`) and, from the
+    audit log, the refused (with their message), rolled-back (when, by which command),
+    abandoned, dry-run and skipped ones."""
+    committed = [{str(k): v for k, v in row.items()} for row in history.to_dict("records")]
+    return pd.DataFrame(load_trail(committed, audit), columns=list(TRAIL_FIELDS))
 
 
 def load_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     """The load history with times in UTC and each status in plain words."""
     shown = _times(df, "started_at", "finished_at")
     shown["status"] = shown["status"].map(lambda s: LOAD_STATUS_LABELS.get(s, s))
+    shown["files"] = shown["files"].map(lambda f: ", ".join(f) if isinstance(f, list) else f)
     return records(shown)
+
+
+REJECTS_EXPORT_NAME = "scaleboard-rejects.csv"
+
+
+def rejects_csv(reader: Reader) -> str:
+    """Every rejected row (not only those shown) as CSV, headers as shown; no cell runs as a
+    formula in a spreadsheet (`csv_cell`)."""
+    rows = reader.fetch(q.all_rejects)
+    headers = {c["field"]: c["headerName"] for c in REJECT_COLUMNS}
+    safe = csv_safe(rows[list(headers)].rename(columns=headers))
+    return str(safe.to_csv(index=False, quoting=csv.QUOTE_ALL))
 
 
 def freshness_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -114,8 +145,9 @@ def rejects_title(shown: int, total: int) -> str:
     return f"Rejected rows: {total}{more}"
 
 
-def data(reader: Reader, search: str | None) -> dict[str, Any]:
-    """Every output of the data page for a query string, by name."""
+def data(reader: Reader, search: str | None, audit_stamp: Hashable = None) -> dict[str, Any]:
+    """Every output of the data page for a query string, by name (`audit_stamp`: the audit
+    log's `Reader.audit_stamp`, so that a cached view shows a load refused since)."""
     parsed = page_filters(reader, search)
     metrics = reader.selection(parsed.filters)  # S and the period: no figure is shown here
     sel = Selection.from_metrics(metrics)
@@ -127,7 +159,9 @@ def data(reader: Reader, search: str | None) -> dict[str, Any]:
         "freshness_rows": freshness_rows(reader.fetch(q.entity_freshness, sel)),
         "coverage": fig.coverage(reader.fetch(q.coverage, sel)),
         "load_columns": LOAD_COLUMNS,
-        "load_rows": load_rows(reader.fetch(q.load_history)),
+        "load_rows": load_rows(
+            load_trail_frame(reader.fetch(q.load_history), reader.audit_records())
+        ),
         "rejects_title": rejects_title(len(rejects), reader.fetch(q.reject_count)),
         "reject_columns": REJECT_COLUMNS,
         "reject_rows": records(rejects),

@@ -82,10 +82,29 @@ def header(profile: pd.Series, entry: InitiativeMetrics | None) -> list[Componen
         ),
         html.Div(people, className="small mt-1"),
     ]
+    since = stage_since_line(entry, profile.get("estimated_dates"))
+    if since:
+        parts.append(html.Div(since, id="initiative-stage-since", className="small"))
     parts.append(signal_badges(entry))
     if isinstance(profile["description"], str):
         parts.append(html.P(profile["description"], className="text-muted small mb-1"))
     return parts
+
+
+ESTIMATED_SINCE = (
+    " (estimated: the source gives no date; this is its inventory's as-of date, so the "
+    "stage was reached by then at the latest)"
+)
+
+
+def stage_since_line(entry: InitiativeMetrics | None, estimated_dates: Any) -> str:
+    """`In Experimentation since 2024-12-31`, saying when that date is an estimate."""
+    if entry is None or not entry.stage or not entry.stage_entered_on:
+        return ""
+    dates = [] if estimated_dates is None or isinstance(estimated_dates, float) else estimated_dates
+    estimated = entry.stage_entered_on in {str(d)[:10] for d in dates}
+    line = f"In {entry.stage} since {entry.stage_entered_on}"
+    return line + (ESTIMATED_SINCE if estimated else "")
 
 
 SIGNAL_BADGES = (

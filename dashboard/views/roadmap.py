@@ -47,6 +47,7 @@ def table_columns(currency: str, search: str, sort: str | None = None) -> list[d
         text("business_unit", "Business unit"),
         text("program_owner", "Program owner"),
         text("stage", "Stage"),
+        text("stage_since", "In stage since"),
         number("days_in_stage", label("days_in_stage")),
         number("readiness_score", label("readiness_score"), 1),
         text("not_assessed", label("not_assessed")),
@@ -89,11 +90,26 @@ TABLE_FIELDS = [column["field"] for column in table_columns("USD", "")]
 """The fields the table shows: rows carry nothing else (thousands of rows travel per view)."""
 
 
+def stage_since(entered_on: object, estimated_dates: Any) -> str:
+    """`2024-12-31`, or `2024-12-31 (estimated)` when the source gives no such date
+    (`estimated_dates`: a list of dates, or a missing value)."""
+    if not isinstance(entered_on, str):
+        return ""
+    dates = [] if estimated_dates is None or isinstance(estimated_dates, float) else estimated_dates
+    estimated = {str(d)[:10] for d in dates}
+    return f"{entered_on} (estimated)" if entered_on in estimated else entered_on
+
+
 def table_rows(rows: pd.DataFrame) -> list[dict[str, Any]]:
     """The table's rows: its fields only, numbers to 4 decimals (enough for every format)."""
     if rows.empty:
         return []
+    estimated = rows["estimated_dates"] if "estimated_dates" in rows else [None] * len(rows)
     shown = rows.assign(
+        stage_since=[
+            stage_since(on, dates)
+            for on, dates in zip(rows["stage_entered_on"], estimated, strict=True)
+        ],
         gate_blockers=rows["gate_blockers"].map(lambda b: metric("gate_blockers").format(list(b))),
         not_assessed=rows["not_assessed"].map(lambda b: metric("not_assessed").format(list(b))),
         ready_for_next_stage=rows["ready_for_next_stage"].map(_ready),

@@ -74,13 +74,15 @@ class Conversion:
     `rejects_table`: rows the adapter itself rejects (`_source_row`, `column_name`, `value`,
     `reason`, `_weight`). `unallocated_table`: FOCUS cost no initiative claims (`source`,
     `month`, `currency`, `amount`, `_weight`), kept, never dropped. `ledger_table`: where
-    each unit of a cost export went (see `etl.reconciliation`)."""
+    each unit of a cost export went (see `etl.reconciliation`). `sightings_table`: what an
+    inventory says of each use case of its initiatives rows (see `etl.inventories`)."""
 
     outputs: list[Converted]
     rows_read: int
     rejects_table: str | None = None
     unallocated_table: str | None = None
     ledger_table: str | None = None
+    sightings_table: str | None = None
     mappings: list[Mapping] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 

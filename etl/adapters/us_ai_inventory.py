@@ -16,10 +16,15 @@ and read strictly: every record is loaded or rejected, none is skipped.
   in `-2023`, 2024 has none), so a use case whose (agency, name) is unique both in the file and
   among the stored initiatives keeps the id of that stored initiative: loading 2023, 2024, 2025
   in that order builds each use case's stage history.
-- stage_entered_on is the date column of the stage where one parses (not after the inventory
-  year), else the inventory year's 1 January; an unchanged stage, or a retired use case seen
-  before, keeps its stored stage and date; a date not after the stored history is moved
-  after it, so the newest inventory gives the current stage.
+- Each inventory has an as-of date, 31 December of its year. A stage's date is the date
+  column of the stage where one parses (not after the inventory year), else the as-of date,
+  flagged as estimated. "Pilot" is Experimentation; a use case reported retired takes
+  Operationalization when it has a date implemented, else Experimentation.
+- A record with exact copies in the file (every cell equal) is loaded once, standing for
+  them all, with a warning.
+- What each inventory said of each use case is kept (`inventory_sightings`, see
+  `etl.inventories`); the use cases' current state and stage history are resolved from all
+  of them after each file, by inventory year, whatever the load order.
 """
 
 from __future__ import annotations
@@ -167,7 +172,7 @@ _OUTPUT_VALUES = {
     "stage_entered_on": "strftime(entered_on, '%Y-%m-%d')",
     "program_owner": "owner",
     "status": "mapped_status",
-    "started_on": "strftime(coalesce(started_on, stored_started_on), '%Y-%m-%d')",
+    "started_on": "strftime(started_on, '%Y-%m-%d')",
     "risk_tier": "risk_tier",
     "description": (
         "nullif(concat_ws(' ', 'Bureau: ' || bureau || '.', "
@@ -330,20 +335,36 @@ def _source_select(shape: Shape, index: dict[str, int]) -> str:
     return ", ".join(f"{sql} as {name}" for name, sql in selected.items())
 
 
-def _read(con: duckdb.DuckDBPyConnection, path: Path, p: str) -> tuple[Shape, dict[str, int]]:
-    """The file into `{p}_file` (columns c0, c1, ... as text), strictly: no record skipped."""
+def _firsts_sql(shape: Shape, index: dict[str, int], columns: list[str], p: str) -> str:
+    """The first record of each set of exact copies (every cell equal, in file order), with
+    `copies`, how many records it stands for, and its columns as `_source_select` reads them."""
+    cells = ", ".join(columns)
+    return (
+        f"select _source_row, copies, {_source_select(shape, index)} from ("
+        f"select *, rowid + 1 as _source_row, count(*) over (partition by {cells}) as copies, "
+        f"row_number() over (partition by {cells} order by rowid) as copy_number "
+        f"from {p}_file) where copy_number = 1"
+    )
+
+
+def _read(
+    con: duckdb.DuckDBPyConnection, path: Path, p: str
+) -> tuple[Shape, dict[str, int], list[str]]:
+    """The file into `{p}_file` (columns c0, c1, ... as text), strictly: no record skipped;
+    returns the year's shape, the column positions and the column names c0, c1, ..."""
     with tempfile.TemporaryDirectory() as folder:
         utf8 = _utf8_file(path, Path(folder))
         header = _header(utf8)
         shape, index = _shape(header)
-        scan = strict_csv_scan([f"c{i}" for i in range(len(header))])
+        columns = [f"c{i}" for i in range(len(header))]
+        scan = strict_csv_scan(columns)
         try:
             con.execute(
                 f"create or replace temp table {p}_file as select * from {scan}", [str(utf8)]
             )
         except duckdb.Error as exc:
             raise AdapterError(f"a record breaks the CSV format: {_short(exc)}") from None
-    return shape, index
+    return shape, index, columns
 
 
 def _short(exc: duckdb.Error) -> str:
@@ -354,6 +375,12 @@ def _short(exc: duckdb.Error) -> str:
     )
 
 
+def as_of_date(year: int, plausible: PlausibleMonths) -> dt.date:
+    """An inventory's as-of date: 31 December of its year (the plausible months' last day
+    when earlier). A date the source does not give is this date, never an earlier one."""
+    return min(dt.date(year, 12, 31), plausible.last_day)
+
+
 def _output_sql(p: str) -> str:
     """The contract's initiatives columns (generated from the contract, so it stays here)."""
     values = [
@@ -362,7 +389,7 @@ def _output_sql(p: str) -> str:
     ]
     return (
         f"create or replace temp table {p}_initiatives as select {', '.join(values)}, "
-        f"_source_row, 1 as _weight from {p}_dated"
+        f"_source_row, copies as _weight from {p}_dated"
     )
 
 
@@ -370,7 +397,7 @@ def _notes(
     con: duckdb.DuckDBPyConnection, p: str, shape: Shape, plausible: PlausibleMonths
 ) -> list[str]:
     """Warnings about the ids and dates of the rows the adapter passes on."""
-    [(missing, duplicate, groups, numbered, matched, prefixed, moved, normalised, dates)] = _sql(
+    [(missing, duplicate, groups, numbered, matched, prefixed, copies, normalised, dates)] = _sql(
         con, "id_report", p
     ).fetchall()
     last = min(dt.date(shape.year, 12, 31), plausible.last_day)
@@ -406,9 +433,9 @@ def _notes(
             "SCALEBOARD_EARLIEST_MONTH, and the inventory year) were read as missing",
         ),
         (
-            moved,
-            f"{moved} stage dates were not after the initiative's stored history: moved after "
-            "it so that this inventory gives the current stage",
+            copies,
+            f"{copies} rows are exact copies of an earlier row (every cell equal): each "
+            "group was loaded once",
         ),
     ]
     return [text for count, text in texts if count]
@@ -435,11 +462,10 @@ class UsAiInventory:
         plausible = options.plausible_months or Settings().plausible_months()
         mapping_file = _load_mappings(con, options, p)
         _sql(con, "macros", p)
-        shape, index = _read(con, path, p)
+        shape, index, columns = _read(con, path, p)
         year = str(shape.year)
         con.execute(
-            f"create or replace temp table {p}_source as "
-            f"select rowid + 1 as _source_row, {_source_select(shape, index)} from {p}_file",
+            f"create or replace temp table {p}_source as {_firsts_sql(shape, index, columns, p)}",
             {
                 "first_day": plausible.first,
                 "last_day": min(dt.date(shape.year, 12, 31), plausible.last_day),
@@ -450,13 +476,15 @@ class UsAiInventory:
         _sql(con, "rows", p)
         _sql(con, "rejects", p, column=shape.stage, file=str(mapping_file.name))
         _sql(con, "ids", p, year=year)
-        _sql(con, "dated", p, first_day=dt.date(shape.year, 1, 1))
+        _sql(con, "dated", p, as_of=as_of_date(shape.year, plausible), year=shape.year)
         con.execute(_output_sql(p), {"year": year})
+        _sql(con, "sightings", p)
         [(rows,)] = con.execute(f"select count(*) from {p}_file").fetchall()
         return Conversion(
             outputs=[Converted("initiatives", f"{p}_initiatives")],
             rows_read=int(rows),
             rejects_table=f"{p}_rejects",
+            sightings_table=f"{p}_sightings",
             mappings=_mappings(con, p, shape),
             notes=_notes(con, p, shape, plausible),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -102,4 +103,18 @@ def test_pages004_choosing_a_filter_updates_the_url_and_the_page(
     settle(page)
     initiatives = page.locator("#data-freshness .ag-row", has_text="initiatives")
     expect(initiatives).to_contain_text("7")
+    assert console.errors == []
+
+
+def test_pages006_the_rejects_export_downloads_every_reject_from_the_server(
+    page: Page, server: str, console: Console
+) -> None:
+    page.goto(server + "/data")
+    settle(page)
+    with page.expect_download() as download_info:
+        page.click("#data-rejects-export")
+    download = download_info.value
+    assert download.suggested_filename == "scaleboard-rejects.csv"
+    header = Path(download.path()).read_text(encoding="utf-8").splitlines()[0]
+    assert header == '"Load","File","Entity","Row","Column","Value","Reason"'
     assert console.errors == []

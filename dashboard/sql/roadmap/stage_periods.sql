@@ -1,10 +1,12 @@
 -- Actual stage periods up to the as-of date (to the next entry, or the as-of date), and
 -- planned ones with their slip in days (first entry - planned start; never entered: as-of
--- date - planned start once the planned start has passed).
--- Parameters in order: the ids, as_of_date, as_of_date, as_of_date, as_of_date, the ids.
+-- date - planned start once the planned start has passed). `is_estimated`: the entry's
+-- date is not the source's (an inventory's as-of date, see etl/inventories.py).
+-- Parameters in order: the estimated origin, the ids, as_of_date, as_of_date, as_of_date,
+-- as_of_date, the ids.
 with entries as (
     select
-        initiative_id, stage, entered_on,
+        initiative_id, stage, entered_on, origin = ? as is_estimated,
         lead(entered_on) over (partition by initiative_id order by entered_on) as next_on
     from stage_entries
     where list_contains(?, initiative_id) and entered_on <= ?
@@ -13,7 +15,7 @@ with entries as (
 actual as (
     select initiative_id, stage, 'actual' as kind, entered_on as start_on,
            coalesce(next_on, ?::date) as end_on, next_on is null as is_current,
-           null::integer as slip_days
+           null::integer as slip_days, is_estimated
     from entries
 ),
 
@@ -28,7 +30,8 @@ planned as (
         case
             when f.entered_on is not null then f.entered_on - r.planned_start
             when r.planned_start < ?::date then ?::date - r.planned_start
-        end as slip_days
+        end as slip_days,
+        false as is_estimated
     from roadmap as r
     left join first_entry as f using (initiative_id, stage)
     where list_contains(?, r.initiative_id)

@@ -114,7 +114,10 @@ def test_the_windows_1252_file_is_read_without_losing_a_row(tmp_path: Path) -> N
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (9, 8, 1)
     [va] = _ids_like(db, "Veteran\u2019s Claims Caf\u00e9 Assistant")
     description = _initiative(db, va)["description"]
-    assert description == "Bureau: VBA. Answers claims questions \u2013 faster."
+    assert description == (
+        "Bureau: VBA. Answers claims questions \u2013 faster. Stage date estimated: 2024-12-31, "
+        "the 2024 inventory's as-of date (the source gives none)."
+    )
 
 
 def test_multi_line_cells_stay_in_their_record(tmp_path: Path) -> None:
@@ -168,8 +171,9 @@ def test_stage_status_dates_and_risk_of_2024(tmp_path: Path) -> None:
     assert _initiative(db, retired) | {"description": None} == {
         "name": "Autonomous Situational Awareness",
         "business_unit": "DHS",
-        "stage": "Standardization",
-        "on": "2021-05-01",  # Date Implemented: when it entered Standardization
+        # first seen as retired: the stage its own dates support, a Date Implemented
+        "stage": "Operationalization",
+        "on": "2021-05-01",  # Date Implemented: when it entered Operationalization
         "status": "retired",
         "risk_tier": "high",  # "Rights-Impacting\n"
         "program_owner": None,
@@ -187,7 +191,8 @@ def test_stage_status_dates_and_risk_of_2024(tmp_path: Path) -> None:
     [visa] = _ids_like(db, "Visa Translation")
     assert _initiative(db, visa)["on"] == "2024-07-01"  # `24-Jul` is July 2024
     [va] = _ids_like(db, "Veteran\u2019s Claims Caf\u00e9 Assistant")
-    assert _initiative(db, va)["on"] == "2024-01-01"  # `Q4FY25`: the inventory year
+    # `Q4FY25` is no date: the inventory's as-of date, never an earlier one
+    assert _initiative(db, va)["on"] == "2024-12-31"
 
 
 def test_the_mapping_report_counts_each_source_value(tmp_path: Path) -> None:
@@ -200,7 +205,7 @@ def test_the_mapping_report_counts_each_source_value(tmp_path: Path) -> None:
     assert ("Development_Stage", None, None, 1) in report
     assert ("Department_Code", "DOS", "STATE", 1) in report
     assert ("Stage of Development", "Ideation", "Experimentation", 2) in report
-    assert ("Stage of Development", "Retired", "Standardization", 1) in report
+    assert ("Stage of Development", "Retired", "Experimentation", 1) in report
 
 
 def test_three_years_in_order_build_stage_history(tmp_path: Path) -> None:
@@ -210,22 +215,22 @@ def test_three_years_in_order_build_stage_history(tmp_path: Path) -> None:
 
     history = _history(db)
     assert history["DHS-0000-2023"] == [
-        "Experimentation@2023-01-01",
+        "Experimentation@2023-12-31",  # 2023 gives no dates: its as-of date
         "Operationalization@2024-03-15",
         "Standardization@2025-07-01",
     ]
     # 2023's DOS is 2024's STATE; 2025's `Deployed` is the stage it had: its date stays
     assert _initiative(db, "DOS-0003-2023")["business_unit"] == "STATE"
     assert history["DOS-0003-2023"] == [
-        "Operationalization@2023-01-01",
+        "Operationalization@2023-12-31",
         "Standardization@2024-07-01",
     ]
-    # 2024's Date Implemented (2022) is before the 2023 entry: moved to 2024 to stay current
+    # 2024's Date Implemented (2022) is before the 2023 entry: the 2024 inventory's as-of date
     [label] = _ids_like(db, "Label Review")
-    assert history[label] == ["Experimentation@2023-01-01", "Standardization@2024-01-01"]
+    assert history[label] == ["Experimentation@2023-12-31", "Standardization@2024-12-31"]
     # a retired use case seen before keeps its stage and date
     [outbreak] = _ids_like(db, "Outbreak Detection")
-    assert history[outbreak] == ["Standardization@2023-01-01"]
+    assert history[outbreak] == ["Standardization@2023-12-31"]
     assert _initiative(db, outbreak)["status"] == "retired"
     assert _initiative(db, "DHS-0000-2023")["description"].startswith(
         "Bureau: CBP. 2025 inventory id: DHS-2705."
@@ -300,7 +305,7 @@ def test_an_inventory_without_its_optional_columns_loads(tmp_path: Path) -> None
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 1, 1)
     [rover] = _ids_like(db, "Rover Navigation")
     assert re.fullmatch(SYNTHESIZED, rover) and rover.startswith("NASA-2025-")
-    assert _initiative(db, rover)["on"] == "2025-01-01"
+    assert _initiative(db, rover)["on"] == "2025-12-31"  # no date: the as-of date
 
 
 def test_a_record_that_breaks_the_csv_refuses_the_file(tmp_path: Path) -> None:
@@ -336,20 +341,41 @@ def _key(value: str) -> str:
     return " ".join(value.split()).lower()
 
 
+def _retired_statuses() -> set[str]:
+    with STAGES.open(encoding="utf-8", newline="") as handle:
+        return {_key(r["source_value"]) for r in csv.DictReader(handle) if r["status"]}
+
+
 REAL_FILES = [
-    (REAL_2023, "utf-8", "Development_Stage", "Title"),
-    (REAL_2024, "cp1252", "Stage of Development", "Use Case Name"),
-    (REAL_2024_V1, "utf-8-sig", "16_dev_stage", "2_use_case_name"),
-    (REAL_2025, "utf-8-sig", "development_stage", "use_case_name"),
+    (REAL_2023, "utf-8", "Development_Stage", "Title", None, 2023),
+    (REAL_2024, "cp1252", "Stage of Development", "Use Case Name", "Date Implemented", 2024),
+    (REAL_2024_V1, "utf-8-sig", "16_dev_stage", "2_use_case_name", "20_date_implemented", 2024),
+    (REAL_2025, "utf-8-sig", "development_stage", "use_case_name", "operational_date", 2025),
 ]
+
+
+def _implemented(frame: pd.DataFrame, column: str | None, year: int) -> pd.Series:
+    """Whether a row has a date implemented within the plausible range and its year."""
+    if column is None:
+        return pd.Series(False, index=frame.index)
+    dates = pd.to_datetime(frame[column].str.strip(), format="mixed", errors="coerce")
+    return dates.between(pd.Timestamp("1990-01-01"), pd.Timestamp(f"{year}-12-31"))
 
 
 @needs_realdata
 @pytest.mark.parametrize(
-    ("path", "encoding", "stage", "name"), REAL_FILES, ids=["2023", "2024", "2024-v1", "2025"]
+    ("path", "encoding", "stage", "name", "implemented", "year"),
+    REAL_FILES,
+    ids=["2023", "2024", "2024-v1", "2025"],
 )
 def test_real_inventory_counts_per_stage_match_pandas(
-    tmp_path: Path, path: Path, encoding: str, stage: str, name: str
+    tmp_path: Path,
+    path: Path,
+    encoding: str,
+    stage: str,
+    name: str,
+    implemented: str | None,
+    year: int,
 ) -> None:
     db = tmp_path / "db.duckdb"
     result = _load(db, path)
@@ -359,8 +385,12 @@ def test_real_inventory_counts_per_stage_match_pandas(
     assert result.rows_read == result.rows_loaded + result.rows_rejected
     mapping = _stage_mapping()
     mapped = frame[stage].map(lambda v: mapping.get(_key(v)) if v.strip() else None)
+    # a use case first seen as retired takes the stage its own dates support
+    retired = frame[stage].map(_key).isin(_retired_statuses())
+    mapped = mapped.mask(retired & _implemented(frame, implemented, year), "Operationalization")
     named = frame[name].str.strip() != ""
-    expected = mapped[named].dropna().value_counts().to_dict()
+    first = ~frame.duplicated()  # exact copies of a record are loaded once
+    expected = mapped[named & first].dropna().value_counts().to_dict()
     loaded = dict(_rows(db, "select stage, count(*) from initiatives group by all"))
     assert loaded == expected
     assert result.rows_rejected == int(mapped.isna().sum() + (mapped.notna() & ~named).sum())

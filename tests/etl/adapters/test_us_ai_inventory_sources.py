@@ -95,7 +95,7 @@ def test_implausible_dates_are_read_as_missing_with_a_warning(tmp_path: Path) ->
     )
     assert rows == [
         ("Crop pests", "2021-03-01", "2022-06-01"),
-        ("Treatment prediction", None, "2024-01-01"),
+        ("Treatment prediction", None, "2024-12-31"),  # no date: the as-of date
     ]
     [warning] = [w for w in summary["files"][0]["warnings"] if "read as missing" in w]
     assert warning.startswith("2 dates outside 1990-01-01 to 2024-12-31")

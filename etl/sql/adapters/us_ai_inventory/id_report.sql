@@ -7,7 +7,7 @@ with final as (
         count(*) filter (where starts_with(initiative_id, base_id || '-')) as numbered,
         count(*) filter (where id_origin = 'matched') as matched,
         count(*) filter (where own_id is distinct from source_id) as prefixed,
-        count(*) filter (where is_moved) as moved,
+        coalesce(sum(copies - 1), 0) as copies,
         count(*) filter (where is_id_normalised) as normalised,
         coalesce(sum(implausible_dates), 0) as implausible_dates
     from {prefix}_dated

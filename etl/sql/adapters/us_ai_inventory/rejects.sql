@@ -1,4 +1,5 @@
--- The use cases without a stage: blank, not in the stage map, or mapped to no stage.
+-- The use cases without a stage: blank, not in the stage map, or mapped to no stage (a
+-- record with exact copies in the file stands for them all: `_weight`).
 create or replace temp table {prefix}_rejects as
 with final as (
     select
@@ -11,7 +12,7 @@ with final as (
                 then 'stage value ' || stage_value || ' is not in the mapping ' || $file
             else 'the mapping ' || $file || ' gives stage value ' || stage_value || ' no stage'
         end as reason,
-        1 as _weight
+        copies as _weight
     from {prefix}_rows
     where mapped_stage is null
 )
