@@ -35,8 +35,31 @@ def test_the_timeline_draws_actual_over_planned_periods(
     assert planned.marker.color == "rgba(0,0,0,0)"  # outlined
     notes = [c[2] for c in planned.customdata]
     assert "(entered 70 days late)" in notes
-    assert figure.layout.height == 110 + 30 * 3
-    assert list(figure.layout.yaxis.categoryarray[0]) == ["Finance", "Legal", "Finance"]
+    units = [a.text for a in figure.layout.annotations if a.name == "unit"]
+    assert units == ["Finance", "Legal", "Finance"]  # a heading per run
+    names = [a.text for a in figure.layout.annotations if a.name == "initiative"]
+    assert len(names) == 3 and all(n.endswith(")") for n in names)
+    row = fig.LINE_PX + fig.BARS_PX + fig.GAP_PX
+    assert figure.layout.height == fig.TOP_PX + 3 * (fig.UNIT_PX + row) + fig.BOTTOM_PX
+
+
+def test_the_timeline_puts_each_name_over_its_bars_wrapped_to_fit_a_phone() -> None:
+    long_name = "Field service knowledge assistant for the northern region depots"
+    initiatives = pd.DataFrame(
+        {"initiative_id": ["a", "b"], "name": [long_name, "Short"], "business_unit": ["Ops"] * 2}
+    )
+    placed, headings, height = fig.timeline_rows(initiatives)
+    lines = placed["label_lines"].tolist()
+    assert lines[0] == ["Field service knowledge assistant for the", "northern region depots (a)"]
+    assert lines[1] == ["Short (b)"]
+    assert all(len(line) <= fig.LABEL_CHARS for line in lines[0])
+    assert headings == [("Ops", 0)]
+    first_bars = fig.UNIT_PX + 2 * fig.LINE_PX + fig.BARS_PX // 2
+    second_label = fig.UNIT_PX + 2 * fig.LINE_PX + fig.BARS_PX + fig.GAP_PX
+    assert placed["bar_y"].tolist() == [first_bars, second_label + fig.LINE_PX + fig.BARS_PX // 2]
+    assert placed["label_y"].tolist() == [fig.UNIT_PX, second_label]
+    assert height == second_label + fig.LINE_PX + fig.BARS_PX + fig.GAP_PX
+    assert fig.wrapped("") == [""]
 
 
 def test_slip_texts() -> None:
