@@ -4,15 +4,15 @@ prioritisation matrix."""
 from __future__ import annotations
 
 import math
-import textwrap
 import zlib
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import base_figure, empty_figure, plain, plain_all
+from dashboard.figures import base_figure, empty_figure, plain, plain_all, wrapped
 from dashboard.queries.roadmap import READY
 from dashboard.theme import BAD, GOOD, GREY, GRID, NO_STAGE, ORANGE, STAGE_COLORS, stage_color
 from etl.formatting import format_money
@@ -22,8 +22,6 @@ _DAY_MS = 86_400_000
 LINE_PX, BARS_PX, GAP_PX, UNIT_PX = 15, 18, 7, 26
 """The timeline's rows in pixels: a line of an initiative's name, its two bars (planned
 over actual), the space after them, a business unit's heading."""
-LABEL_CHARS = 44
-"""Characters in a line of a name at most: a longer name wraps, so that it fits a phone."""
 TOP_PX, BOTTOM_PX = 40, 8
 MUTED = "#52606D"
 UNIT_FONT = {"size": 13, "weight": "bold"}
@@ -31,11 +29,6 @@ UNIT_FONT = {"size": 13, "weight": "bold"}
 
 def _label(row: pd.Series) -> str:
     return f"{row['name']} ({row['initiative_id']})"
-
-
-def wrapped(text: str, width: int = LABEL_CHARS) -> list[str]:
-    """`text` in lines of at most `width` characters (a longer word stays whole)."""
-    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def timeline_rows(initiatives: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, int]], int]:
@@ -138,6 +131,31 @@ def _names(placed: pd.DataFrame, headings: list[tuple[str, int]]) -> list[dict[s
     return notes
 
 
+def _period(rows: pd.DataFrame, kind: str) -> str:
+    """`2025-01-01 to 2025-06-30 (entered 45 days late)`, or "" when there is none."""
+    of_kind = rows[rows["kind"] == kind].iloc[:1]
+    if of_kind.empty:
+        return ""
+    start, end = (
+        pd.to_datetime(of_kind["start_on"]).iloc[0],
+        pd.to_datetime(of_kind["end_on"]).iloc[0],
+    )
+    return f"{start:%Y-%m-%d} to {end:%Y-%m-%d} {_notes(of_kind, kind == 'planned')[0]}".strip()
+
+
+def timeline_values(df: pd.DataFrame, labels: Iterable[str]) -> dict[str, Any]:
+    """The timeline as a table, its text alternative: a row per initiative (in the order of
+    `labels`) and stage, with the planned and the actual period (`layout.meta.values`;
+    texts escaped as everywhere in a figure, the browser's table shows them as text)."""
+    rows = [
+        [plain(label), stage, _period(group, "planned"), _period(group, "actual")]
+        for label in labels
+        for stage in STAGE_COLORS
+        if not (group := df[(df["label"] == label) & (df["stage"] == stage)]).empty
+    ]
+    return {"columns": ["Initiative", "Stage", "Planned", "Actual"], "rows": rows}
+
+
 def timeline(periods: pd.DataFrame, initiatives: pd.DataFrame, as_of: str | None) -> go.Figure:
     """Each initiative's actual stage periods (filled) under its planned ones (outlined),
     its name over them, grouped by business unit; the hover of a planned stage says how
@@ -156,6 +174,7 @@ def timeline(periods: pd.DataFrame, initiatives: pd.DataFrame, as_of: str | None
         margin={"t": TOP_PX, "b": BOTTOM_PX, "l": 8, "r": 8},
         showlegend=False,
         annotations=_names(placed, headings),
+        meta={"values": timeline_values(df, labels["label"])},
     )
     fig.update_xaxes(type="date", title=None, side="top", automargin=False)
     fig.update_yaxes(

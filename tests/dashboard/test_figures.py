@@ -89,7 +89,8 @@ def test_model_metric_titles_show_names_literally() -> None:
         }
     )
     figure = initiative.model_metrics(df, {})
-    assert [a.text for a in figure.layout.annotations] == [f"{SHOWN} · &lt;b&gt;f1&lt;/b&gt;"]
+    titles = [a.text.replace("<br>", " ") for a in figure.layout.annotations]  # wrapped
+    assert titles == [f"{SHOWN} · &lt;b&gt;f1&lt;/b&gt;"]
 
 
 def test_cost_categories_are_shown_literally() -> None:

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard.components.tables import csv_cell
-from dashboard.figures.roadmap import wrapped
+from dashboard.figures import wrapped
 from tests.conftest import run_cli
 from tests.dashboard.conftest import write_tiny
 from tests.dashboard.test_tables import CSV_CASES
