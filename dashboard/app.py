@@ -9,7 +9,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from dash import Dash, Input, Output, ctx, html, no_update, set_props
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update, set_props
 from flask import Response, request
 from werkzeug.exceptions import Forbidden
 
@@ -17,7 +17,7 @@ from dashboard import pages
 from dashboard.auth.keys import session_key
 from dashboard.auth.policy import Denied
 from dashboard.auth.web import current_actor, install_sign_in
-from dashboard.components import notice
+from dashboard.components import graph_ids, notice
 from dashboard.components.shell import NAV, shell, user_menu
 from dashboard.db import Database
 from dashboard.http_policy import install_http_policy
@@ -35,6 +35,24 @@ FILTER_IDS = (
     "app-filter-as-of",
 )
 log = logging.getLogger(__name__)
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+"""Dash's page with its language named (screen readers pick their voice by it)."""
 
 
 def on_callback_error(error: Exception) -> None:
@@ -65,9 +83,18 @@ FILTER_OUTPUTS = {
 
 
 def _register_router(app: Dash, data: Database) -> None:
-    @app.callback(Output("app-page", "children"), Input("app-location", "pathname"))
-    def route(pathname: str | None) -> Any:
-        return pages.render(pathname, data)
+    @app.callback(
+        Output("app-page", "children"),
+        Output("app-title", "data"),
+        Input("app-location", "pathname"),
+    )
+    def route(pathname: str | None) -> tuple[Any, str]:
+        return pages.render(pathname, data), pages.title(pathname, data)
+
+    app.clientside_callback(  # type: ignore[no-untyped-call]  # dash leaves it untyped
+        ClientsideFunction("scaleboard", "setTitle"),
+        Input("app-title", "data"),
+    )
 
 
 def _register_filters(app: Dash, data: Database) -> None:
@@ -93,6 +120,30 @@ def _register_filters(app: Dash, data: Database) -> None:
                 unchanged = dict.fromkeys(FILTER_OUTPUTS, no_update)
                 return {"search": chosen, **unchanged, "notice": notices}
             return {"search": no_update, **views.controls_from_url(reader, search)}
+
+
+def _register_browser_side(app: Dash) -> None:
+    """Callbacks run in the browser (`assets/scaleboard.js`): the filters' toggle on a
+    narrow screen and how many filters it hides, each chart's table of values."""
+    app.clientside_callback(  # type: ignore[no-untyped-call]  # dash leaves it untyped
+        ClientsideFunction("scaleboard", "toggleFilters"),
+        Output("app-filters-collapse", "is_open"),
+        Output("app-filters-toggle", "aria-expanded"),
+        Input("app-filters-toggle", "n_clicks"),
+        State("app-filters-collapse", "is_open"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(  # type: ignore[no-untyped-call]  # dash leaves it untyped
+        ClientsideFunction("scaleboard", "countFilters"),
+        Output("app-filters-count", "children"),
+        *(Input(i, "value") for i in FILTER_IDS),
+    )
+    for graph_id in graph_ids(app.validation_layout):  # type: ignore[arg-type]  # dash types it None
+        app.clientside_callback(  # type: ignore[no-untyped-call]  # dash leaves it untyped
+            ClientsideFunction("scaleboard", "figureTable"),
+            Output(f"{graph_id}-values", "children"),
+            Input(graph_id, "figure"),
+        )
 
 
 def _register_frame(app: Dash, data: Database) -> None:
@@ -152,12 +203,14 @@ def create_app(db_path: Path | str, settings: Settings | None = None) -> Dash:
         assets_folder=str(ASSETS),
         on_error=on_callback_error,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        index_string=INDEX,
     )
     app.layout = shell()
     app.validation_layout = html.Div([shell(), *pages.validation_layouts()])  # type: ignore[assignment]  # dash types it None
     _register_router(app, data)
     _register_filters(app, data)
     _register_frame(app, data)
+    _register_browser_side(app)
     _register_user(app)
     pages.register_all(app, data)
     _install_http_status(app, data)

@@ -15,9 +15,9 @@ from dashboard.theme import GRAPH_CONFIG
 def graph_card(
     title: str, graph_id: str, help_text: str, height: int = 340, footer: Component | None = None
 ) -> dbc.Card:
-    """A titled card holding one graph, with a loading spinner, a one-line help and an
-    optional footer. The graph fills its width and `height` px (a callback may set its
-    `style` to change that)."""
+    """A titled card holding one graph, with a loading spinner, a one-line help, the
+    chart's values as a table (`values`) and an optional footer. The graph fills its width
+    and `height` px (a callback may set its `style` to change that)."""
     graph = dcc.Graph(
         id=graph_id,
         figure=empty_figure("Loading…"),
@@ -25,7 +25,7 @@ def graph_card(
         responsive=True,
         style={"height": f"{height}px"},
     )
-    body: list[Component] = [dcc.Loading(graph, type="circle", delay_show=300)]
+    body: list[Component] = [dcc.Loading(graph, type="circle", delay_show=300), values(graph_id)]
     if footer is not None:
         body.append(footer)
     header = [
@@ -36,6 +36,35 @@ def graph_card(
         [dbc.CardHeader(header), dbc.CardBody(body, className="p-2")],
         className="h-100 shadow-sm",
     )
+
+
+def values(graph_id: str) -> html.Details:
+    """The text alternative of the graph `graph_id`: its values as a table, in a closed
+    `<details>` under it (filled in the browser from the figure, see `graph_ids`)."""
+    return html.Details(
+        [
+            html.Summary("Values in the chart", className="small text-muted"),
+            html.Div(id=f"{graph_id}-values", className="chart-values-table"),
+        ],
+        className="chart-values mt-1",
+    )
+
+
+def graph_ids(layout: Component) -> list[str]:
+    """The ids of every graph in a layout, in order (each has a `<id>-values` table)."""
+    found: list[str] = []
+
+    def visit(node: Any) -> None:
+        node_id = getattr(node, "id", None)
+        if isinstance(node, dcc.Graph) and isinstance(node_id, str):
+            found.append(node_id)
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if isinstance(child, Component):
+                visit(child)
+
+    visit(layout)
+    return list(dict.fromkeys(found))
 
 
 def notice(children: Any, color: str = "warning", **kwargs: Any) -> dbc.Alert:

@@ -1,5 +1,6 @@
-"""The KPI card: label (its definition on hover), the value alone in the element with the
-KPI's id, and the change against the previous window beside it."""
+"""The KPI card: label (its definition on hover, on focus or tap of its "i"), the value
+alone in the element with the KPI's id, and the change against the previous window beside
+it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,24 @@ from etl.formatting import format_percent
 
 
 def _tooltip(text: str, target: str) -> dbc.Tooltip:
-    return dbc.Tooltip(text, target=target, placement="bottom")
+    """Shown while the pointer is over `target` or the focus is in it (a tap focuses)."""
+    return dbc.Tooltip(text, target=target, placement="bottom", trigger="hover focus")
+
+
+def labelled(element_id: str, label: str, definition: str) -> list[Any]:
+    """The label `<element_id>-label` with its "i": a button that shows the definition on
+    hover, keyboard focus and tap (the tooltip), and that a screen reader reads it from
+    (`<element_id>-definition`, visually hidden)."""
+    aria: dict[str, Any] = {
+        "aria-label": f"Definition of {label}",
+        "aria-describedby": f"{element_id}-definition",
+    }
+    info = html.Button("i", type="button", id=f"{element_id}-info", className="kpi-info", **aria)
+    return [
+        html.Div([label, info], id=f"{element_id}-label", className="kpi-label"),
+        html.Span(definition, id=f"{element_id}-definition", className="visually-hidden"),
+        _tooltip(definition, f"{element_id}-label"),
+    ]
 
 
 def _change_class(view: KpiView) -> str:
@@ -44,12 +62,7 @@ def kpi_card(view: KpiView, compare_label: str, detail: Any = None) -> dbc.Col:
     `<kpi>-target` (when it is held to one); `detail` (a breakdown) goes under the change."""
     kpi_id = view.kpi.element_id
     parts: list[Any] = [
-        html.Div(
-            [view.kpi.label, html.Span("i", className="kpi-info")],
-            id=f"{kpi_id}-label",
-            className="kpi-label",
-        ),
-        _tooltip(view.kpi.definition, f"{kpi_id}-label"),
+        *labelled(kpi_id, view.kpi.label, view.kpi.definition),
         html.Div(view.value, id=kpi_id, className="kpi-value"),
         html.Div(
             [
@@ -110,12 +123,7 @@ def stat_tile(
     """A small figure with its definition on hover; the element `element_id` holds the
     value, `<element_id>-target` the target it is held to."""
     parts: list[Any] = [
-        html.Div(
-            [label, html.Span("i", className="kpi-info")],
-            id=f"{element_id}-label",
-            className="kpi-label",
-        ),
-        _tooltip(definition, f"{element_id}-label"),
+        *labelled(element_id, label, definition),
         html.Div(value, id=element_id, className="kpi-value kpi-value-small"),
     ]
     line = target_line(target, element_id)

@@ -5,6 +5,8 @@ Ids are `app-...`. The filter controls mirror the URL query string (see `dashboa
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -35,7 +37,7 @@ def navbar() -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand("Scaleboard", href="/", className="fw-bold"),
-                dbc.Nav(links, navbar=True, className="me-auto"),
+                dbc.Nav(links, navbar=True, className="me-auto flex-row app-nav"),
                 dcc.Link("Reset filters", href="/", id="app-filter-reset", className="me-3 small"),
                 html.Div(id="app-freshness", className="app-freshness"),
                 html.Div(id="app-user", className="app-user ms-3"),
@@ -65,15 +67,39 @@ def filter_bar() -> dbc.Row:
     return dbc.Row(cols, id="app-filters", className="g-2 mb-2 app-filters")
 
 
+def filters_toggle() -> html.Button:
+    """The one button the filters hide behind on a narrow screen (below 768 px, where six
+    filters would fill the first screen); it says how many are set. Wider, the filters
+    are always shown and the button is not."""
+    aria: dict[str, Any] = {"aria-controls": "app-filters-collapse", "aria-expanded": "false"}
+    return html.Button(
+        ["Filters ", html.Span(id="app-filters-count")],
+        id="app-filters-toggle",
+        type="button",
+        className="btn btn-outline-secondary btn-sm d-md-none mb-2 app-filters-toggle",
+        **aria,
+    )
+
+
+def collapsible_filters() -> list[Component]:
+    return [
+        filters_toggle(),
+        dbc.Collapse(
+            filter_bar(), id="app-filters-collapse", is_open=False, className="app-filters-collapse"
+        ),
+    ]
+
+
 def shell() -> html.Div:
     """The app layout; the page goes into `app-page`."""
     return html.Div(
         [
             dcc.Location(id="app-location", refresh="callback-nav"),
+            dcc.Store(id="app-title"),
             navbar(),
             dbc.Container(
                 [
-                    filter_bar(),
+                    *collapsible_filters(),
                     html.Div(id="app-notice"),
                     html.Div(id="app-database"),
                     html.Div(id="app-partial-months"),

@@ -16,6 +16,14 @@ CSV_EXPORT = {"processCellCallback": {"function": "sbCsvCell(params)"}}
 `csv_cell`'s rule."""
 
 
+ONE_TAB_STOP = {
+    "tabToNextCell": {"function": "false"},
+    "tabToNextHeader": {"function": "false"},
+}
+"""A grid is one stop of the Tab order (the ARIA grid pattern): Tab leaves it, the arrow
+keys move inside it. By default Tab walks every header and cell, dozens of stops a grid."""
+
+
 def csv_cell(value: Any) -> Any:
     """A cell as a CSV export writes it: text that starts like a formula gets a leading
     `'`, so a spreadsheet shows it and runs nothing. A number is a numeric cell, not text,
@@ -90,6 +98,7 @@ def grid(
         "pagination": True,
         "paginationPageSize": 50,
         "defaultCsvExportParams": CSV_EXPORT,  # an export by the grid's API, too
+        **ONE_TAB_STOP,
     }
     extra: dict[str, Any] = {"rowData": []}
     if infinite:

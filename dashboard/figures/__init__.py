@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,6 +12,9 @@ import plotly.graph_objects as go
 from dashboard.theme import GREY, template
 
 NO_DATA = "No data for these filters"
+LINE_CHARS = 44
+"""Characters in a line of a label at most: a longer label wraps, so that it fits a phone
+(390 px) without being cut."""
 
 
 def plain(text: object) -> str:
@@ -23,6 +27,16 @@ def plain(text: object) -> str:
 def plain_all(texts: Iterable[object]) -> list[str]:
     """`plain` of each text."""
     return [plain(t) for t in texts]
+
+
+def wrapped(text: str, width: int = LINE_CHARS) -> list[str]:
+    """`text` in lines of at most `width` characters (a longer word stays whole)."""
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def plain_lines(text: object, width: int = LINE_CHARS) -> str:
+    """`plain` text wrapped in lines of at most `width` characters (`<br>` between)."""
+    return "<br>".join(plain_all(wrapped(str(text), width)))
 
 
 def base_figure(**layout: Any) -> go.Figure:

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures import base_figure, empty_figure, plain
+from dashboard.figures import base_figure, empty_figure, plain, plain_lines
 from dashboard.theme import BAD, BLUE, GOOD, GREY, VALUE_COLOR, category_color, template
 from etl.formatting import currency_prefix
 from etl.registry import cause_label
@@ -93,10 +93,15 @@ def outcomes(df: pd.DataFrame, currency: str) -> go.Figure:
     return fig
 
 
+TITLE_CHARS = 36
+"""Characters in a line of a panel's title (13 px) at most, so that it fits a phone."""
+
+
 def _title(model: str, metric: str, decay: dict[tuple[str, str], float]) -> str:
+    """`model · metric · decayed 5.2%`, wrapped to fit a phone."""
     pct = decay.get((model, metric))
-    shown = f"{plain(model)} · {plain(metric)}"
-    return shown + (f" · decayed {pct:.1f}%" if pct is not None else "")
+    shown = f"{model} · {metric}"
+    return plain_lines(shown + (f" · decayed {pct:.1f}%" if pct is not None else ""), TITLE_CHARS)
 
 
 def _measurements(rows: pd.DataFrame, decayed: bool) -> list[go.Scatter]:
@@ -128,6 +133,7 @@ def model_metrics(df: pd.DataFrame, decay: dict[tuple[str, str], float]) -> go.F
     spacing = min(0.12, 0.6 / max(len(series) - 1, 1))
     fig = make_subplots(rows=len(series), cols=1, subplot_titles=titles, vertical_spacing=spacing)
     fig.update_layout(template=template(), showlegend=False, height=max(260, 200 * len(series)))
+    fig.update_annotations(font_size=13)  # the panels' titles
     for row, (key, rows) in enumerate(series, start=1):
         for trace in _measurements(rows, key in decay):
             fig.add_trace(trace, row=row, col=1)

@@ -5,22 +5,55 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import base_figure, empty_figure, plain, plain_all
+from dashboard.figures import base_figure, empty_figure, plain, plain_all, wrapped
 from dashboard.queries.roadmap import READY
-from dashboard.theme import BAD, GOOD, GREY, NO_STAGE, ORANGE, STAGE_COLORS, stage_color
+from dashboard.theme import BAD, GOOD, GREY, GRID, NO_STAGE, ORANGE, STAGE_COLORS, stage_color
 from etl.formatting import format_money
 from etl.registry import BLOCKER_REASON_LABELS, cause_label
 
 _DAY_MS = 86_400_000
+LINE_PX, BARS_PX, GAP_PX, UNIT_PX = 15, 18, 7, 26
+"""The timeline's rows in pixels: a line of an initiative's name, its two bars (planned
+over actual), the space after them, a business unit's heading."""
+TOP_PX, BOTTOM_PX = 40, 8
+MUTED = "#52606D"
+UNIT_FONT = {"size": 13, "weight": "bold"}
 
 
 def _label(row: pd.Series) -> str:
-    return plain(f"{row['name']} ({row['initiative_id']})")
+    return f"{row['name']} ({row['initiative_id']})"
+
+
+def timeline_rows(initiatives: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, int]], int]:
+    """Where each initiative goes on the timeline, top to bottom in pixels: the lines of
+    its name (`label_lines`, from `label_y`), then its bars (centred on `bar_y`); a heading
+    `(unit, y)` over each run of initiatives of one business unit; the height of it all."""
+    y, unit = 0, None
+    headings: list[tuple[str, int]] = []
+    label_y, bar_y, lines = [], [], []
+    for name, initiative_id, business_unit in initiatives[
+        ["name", "initiative_id", "business_unit"]
+    ].itertuples(index=False):
+        if business_unit != unit:
+            unit = business_unit
+            headings.append((str(unit), y))
+            y += UNIT_PX
+        text = wrapped(f"{name} ({initiative_id})")
+        label_y.append(y)
+        lines.append(text)
+        y += LINE_PX * len(text)
+        bar_y.append(y + BARS_PX // 2)
+        y += BARS_PX + GAP_PX
+    lines_of = pd.Series(lines, index=initiatives.index, dtype=object)
+    placed = initiatives.assign(label_lines=lines_of, label_y=label_y, bar_y=bar_y)
+    return placed, headings, y
 
 
 def slip_text(days: float) -> str:
@@ -54,6 +87,8 @@ def _notes(rows: pd.DataFrame, planned: bool) -> list[str]:
 
 
 def _bars(df: pd.DataFrame, stage: str, kind: str) -> go.Bar:
+    """One stage's bars of one kind: the planned ones in the upper half of each
+    initiative's row, outlined; the actual ones under them, filled."""
     rows = df[(df["stage"] == stage) & (df["kind"] == kind)]
     start, end = pd.to_datetime(rows["start_on"]), pd.to_datetime(rows["end_on"])
     color, planned = STAGE_COLORS[stage], kind == "planned"
@@ -61,13 +96,17 @@ def _bars(df: pd.DataFrame, stage: str, kind: str) -> go.Bar:
         start.dt.strftime("%Y-%m-%d"),
         end.dt.strftime("%Y-%m-%d"),
         _notes(rows, planned),
+        plain_all(rows["label"]),
         strict=True,
     )
+    half = BARS_PX / 2
     return go.Bar(
-        y=[rows["business_unit"], rows["label"]],
+        y=rows["bar_y"].tolist(),
         x=((end - start).dt.days.clip(lower=1) * _DAY_MS).tolist(),
         base=start.dt.strftime("%Y-%m-%d").tolist(),
         orientation="h",
+        width=half - 1,
+        offset=-half if planned else 1,
         name=stage,
         legendgroup=stage,
         showlegend=not planned,
@@ -77,32 +116,87 @@ def _bars(df: pd.DataFrame, stage: str, kind: str) -> go.Bar:
             "line": {"color": color, "width": 1.5},
         },
         customdata=list(dates),
-        hovertemplate=f"%{{y}}<br>{stage} {kind}: "
+        hovertemplate=f"%{{customdata[3]}}<br>{stage} {kind}: "
         "%{customdata[0]} to %{customdata[1]} %{customdata[2]}<extra></extra>",
     )
 
 
+def _names(placed: pd.DataFrame, headings: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    """The annotations: each business unit's heading, each initiative's name over its bars
+    (inside the plot, so that no name is cut on a narrow screen)."""
+    common = {
+        "xref": "paper",
+        "x": 0,
+        "xanchor": "left",
+        "yanchor": "top",
+        "showarrow": False,
+        "align": "left",
+        "font": {"size": 12},
+    }
+    notes: list[dict[str, Any]] = [
+        {**common, "name": "unit", "y": y + 5, "text": plain(unit), "font": UNIT_FONT}
+        for unit, y in headings
+    ]
+    notes += [
+        {**common, "name": "initiative", "y": y, "text": "<br>".join(plain_all(lines))}
+        for lines, y in zip(placed["label_lines"], placed["label_y"], strict=True)
+    ]
+    return notes
+
+
+def _period(rows: pd.DataFrame, kind: str) -> str:
+    """`2025-01-01 to 2025-06-30 (entered 45 days late)`, or "" when there is none."""
+    of_kind = rows[rows["kind"] == kind].iloc[:1]
+    if of_kind.empty:
+        return ""
+    start, end = (
+        pd.to_datetime(of_kind["start_on"]).iloc[0],
+        pd.to_datetime(of_kind["end_on"]).iloc[0],
+    )
+    return f"{start:%Y-%m-%d} to {end:%Y-%m-%d} {_notes(of_kind, kind == 'planned')[0]}".strip()
+
+
+def timeline_values(df: pd.DataFrame, labels: Iterable[str]) -> dict[str, Any]:
+    """The timeline as a table, its text alternative: a row per initiative (in the order of
+    `labels`) and stage, with the planned and the actual period (`layout.meta.values`;
+    texts escaped as everywhere in a figure, the browser's table shows them as text)."""
+    rows = [
+        [plain(label), stage, _period(group, "planned"), _period(group, "actual")]
+        for label in labels
+        for stage in STAGE_COLORS
+        if not (group := df[(df["label"] == label) & (df["stage"] == stage)]).empty
+    ]
+    return {"columns": ["Initiative", "Stage", "Planned", "Actual"], "rows": rows}
+
+
 def timeline(periods: pd.DataFrame, initiatives: pd.DataFrame, as_of: str | None) -> go.Figure:
-    """Each initiative's actual stage periods (filled) over its planned ones (outlined),
-    grouped by business unit; the hover of a planned stage says how late it was entered."""
+    """Each initiative's actual stage periods (filled) under its planned ones (outlined),
+    its name over them, grouped by business unit; the hover of a planned stage says how
+    late it was entered."""
     if periods.empty or initiatives.empty:
         return empty_figure()
-    labels = initiatives.assign(
-        label=initiatives.apply(_label, axis=1),
-        business_unit=plain_all(initiatives["business_unit"]),
-    )
-    df = periods.merge(labels[["initiative_id", "label", "business_unit"]], on="initiative_id")
-    fig = base_figure(height=110 + 30 * len(labels), barmode="group", bargap=0.3, bargroupgap=0.0)
+    placed, headings, height = timeline_rows(initiatives)
+    labels = placed.assign(label=placed.apply(_label, axis=1))
+    df = periods.merge(labels[["initiative_id", "label", "bar_y"]], on="initiative_id")
+    fig = base_figure(height=TOP_PX + height + BOTTOM_PX, barmode="overlay")
     for stage in STAGE_COLORS:
         for kind in ("planned", "actual"):
             if ((df["stage"] == stage) & (df["kind"] == kind)).any():
                 fig.add_trace(_bars(df, stage, kind))
-    fig.update_layout(margin={"t": 40}, showlegend=False)  # colours: stages, as in the matrix
-    fig.update_xaxes(type="date", title=None, side="top")
-    order = [list(labels["business_unit"]), list(labels["label"])]
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=order, title=None)
+    fig.update_layout(  # colours: stages, as in the matrix
+        margin={"t": TOP_PX, "b": BOTTOM_PX, "l": 8, "r": 8},
+        showlegend=False,
+        annotations=_names(placed, headings),
+        meta={"values": timeline_values(df, labels["label"])},
+    )
+    fig.update_xaxes(type="date", title=None, side="top", automargin=False)
+    fig.update_yaxes(
+        range=[height, 0], visible=False, fixedrange=True, automargin=False, title=None
+    )
+    for _, y in headings[1:]:
+        fig.add_hline(y=y, line={"color": GRID, "width": 1})
     if as_of:
-        fig.add_vline(x=as_of, line={"dash": "dot", "color": "#52606D"})
+        fig.add_vline(x=as_of, line={"dash": "dot", "color": MUTED})
     return fig
 
 

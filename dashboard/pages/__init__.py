@@ -11,11 +11,13 @@ from dash.development.base_component import Component
 
 from dashboard.db import Database
 from dashboard.pages import data, initiative, not_found, portfolio, roadmap
-from dashboard.queries.shell import initiative_exists
+from dashboard.queries.shell import initiative_exists, initiative_name
 from dashboard.views import decisions, ranking, scenarios
 
 PAGES: dict[str, Any] = {page.PATH: page for page in (portfolio, roadmap, data)}
 """Pages by exact path; `/initiatives/<id>` is routed apart."""
+APP_NAME = "Scaleboard"
+NOT_FOUND_TITLE = "Not found"
 
 
 def normalise(pathname: str | None) -> str:
@@ -49,6 +51,18 @@ def render(pathname: str | None, data: Database) -> Component:
     if not _exists(data, initiative_id):
         return not_found.layout(f"There is no initiative with the id {initiative_id!r}.")
     return initiative.layout(initiative_id)
+
+
+def title(pathname: str | None, data: Database) -> str:
+    """The document title of the page at `pathname`: `Roadmap · Scaleboard`, the
+    initiative's name on its page, `Not found · Scaleboard` for an unknown path."""
+    path = normalise(pathname)
+    page_title = PAGES[path].TITLE if path in PAGES else NOT_FOUND_TITLE
+    initiative_id = initiative_id_of(path)
+    if initiative_id is not None:
+        with data.reader() as reader:
+            page_title = initiative_name(reader.con, initiative_id) or NOT_FOUND_TITLE
+    return f"{page_title} · {APP_NAME}"
 
 
 def is_known(pathname: str, data: Database) -> bool:

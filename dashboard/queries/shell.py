@@ -28,3 +28,11 @@ def initiative_exists(con: duckdb.DuckDBPyConnection, initiative_id: str) -> boo
         "select count(*) from initiatives where initiative_id = ?", [initiative_id]
     ).fetchone()
     return bool(row and row[0])
+
+
+def initiative_name(con: duckdb.DuckDBPyConnection, initiative_id: str) -> str | None:
+    """The initiative's name, or None when there is no such initiative."""
+    row = con.execute(
+        "select name from initiatives where initiative_id = ?", [initiative_id]
+    ).fetchone()
+    return str(row[0]) if row else None

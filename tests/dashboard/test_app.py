@@ -11,9 +11,10 @@ from dash import Dash
 from dash._utils import split_callback_id
 
 from dashboard.app import create_app
+from dashboard.components import graph_ids
 from dashboard.db import Reader
 from etl.config import Settings
-from tests.dashboard.layout_tools import text
+from tests.dashboard.layout_tools import ids, text
 
 SEARCHES = ("", "?business_unit=Finance&stage=Operationalization", "?stage=Nope&from=2030-01&x=1")
 VALUES: dict[str, Any] = {
@@ -236,3 +237,22 @@ def test_a_server_started_on_a_damaged_file_shows_the_newest_kept_release(
         assert "cannot be opened" in shown and f"kept in {kept.name}" in shown, path
         assert str(kept.parent) not in shown, path
         assert f"Every page shows the state after load {kept.stem}" in shown
+
+
+def test_every_chart_has_a_table_of_its_values_filled_in_the_browser(app: Dash) -> None:
+    graphs = graph_ids(app.validation_layout)
+    assert {"roadmap-timeline", "portfolio-maturity-funnel", "initiative-readiness"} <= set(graphs)
+    assert {f"{g}-values" for g in graphs} <= ids(app.validation_layout)
+    tables = {
+        spec["output"]: spec["inputs"]
+        for spec in app._callback_list
+        if (spec.get("clientside_function") or {}).get("function_name") == "figureTable"
+    }
+    assert tables == {f"{g}-values.children": [{"id": g, "property": "figure"}] for g in graphs}
+
+
+def test_the_page_names_its_language_and_loads_the_browser_side(app: Dash) -> None:
+    client = app.server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "/assets/scaleboard.js" in page

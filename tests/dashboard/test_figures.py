@@ -57,9 +57,12 @@ def test_the_timeline_shows_names_and_units_literally(
     rows, periods = _roadmap_rows(reader, window_filters)
     figure = roadmap.timeline(periods, rows, "2026-03-31")
     _assert_inert(figure)
-    units, labels = figure.layout.yaxis.categoryarray
-    assert set(units) == {SHOWN}
-    assert set(labels) == {f"{SHOWN} (a)", f"{SHOWN} (b)", f"{SHOWN} (c)"}
+    names = {a.name: set() for a in figure.layout.annotations}
+    for a in figure.layout.annotations:
+        names[a.name].add(a.text.replace("<br>", " "))
+    assert names["unit"] == {SHOWN}
+    assert names["initiative"] == {f"{SHOWN} (a)", f"{SHOWN} (b)", f"{SHOWN} (c)"}
+    assert {c[3] for t in figure.data for c in t.customdata} == names["initiative"]
 
 
 def test_the_matrix_hover_shows_names_literally_and_a_click_keeps_the_id(
@@ -86,7 +89,8 @@ def test_model_metric_titles_show_names_literally() -> None:
         }
     )
     figure = initiative.model_metrics(df, {})
-    assert [a.text for a in figure.layout.annotations] == [f"{SHOWN} · &lt;b&gt;f1&lt;/b&gt;"]
+    titles = [a.text.replace("<br>", " ") for a in figure.layout.annotations]  # wrapped
+    assert titles == [f"{SHOWN} · &lt;b&gt;f1&lt;/b&gt;"]
 
 
 def test_cost_categories_are_shown_literally() -> None:

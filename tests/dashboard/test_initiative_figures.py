@@ -69,3 +69,19 @@ def test_readiness_marks_the_dimensions_below_the_gate() -> None:
     assert list(trace.text) == ["4.0", "2.0", "not assessed"]
     assert list(trace.y) == ["Data readiness", "Governance", "MLOps"]  # plain cause names
     assert is_empty_figure(fig.readiness(df.iloc[:0], 3.0))
+
+
+def test_a_long_model_metric_title_wraps_to_fit_a_phone() -> None:
+    df = pd.DataFrame(
+        {
+            "model": ["payment-fraud-detection-v1"],
+            "metric": ["accuracy"],
+            "measured_on": pd.to_datetime(["2026-03-01"]),
+            "value": [0.8],
+            "baseline": [0.9],
+        }
+    )
+    figure = fig.model_metrics(df, {("payment-fraud-detection-v1", "accuracy"): 22.5})
+    assert figure.layout.annotations[0].text == (
+        "payment-fraud-detection-v1 ·<br>accuracy · decayed 22.5%"
+    )

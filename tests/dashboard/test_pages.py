@@ -74,3 +74,19 @@ def test_page_ids_are_kebab_case_and_prefixed_by_their_page() -> None:
         for component_id in ids(layout):
             assert component_id.startswith(f"{page}-"), component_id
             assert component_id == component_id.lower() and "_" not in component_id
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/", "Portfolio · Scaleboard"),
+        ("/roadmap/", "Roadmap · Scaleboard"),
+        ("/data", "Data · Scaleboard"),
+        ("/initiatives/a", "Invoice matching · Scaleboard"),
+        ("/initiatives/zz", "Not found · Scaleboard"),
+        ("/nowhere", "Not found · Scaleboard"),
+        (None, "Portfolio · Scaleboard"),
+    ],
+)
+def test_each_page_has_its_own_title(tiny: Database, path: str | None, title: str) -> None:
+    assert pages.title(path, tiny) == title

@@ -11,7 +11,7 @@ from dashboard.filters import PageFilters
 from dashboard.kpis import KPIS
 from dashboard.views.portfolio import clicked_stage, portfolio, stage_search
 from etl.formatting import format_money, format_percent
-from tests.dashboard.layout_tools import find, hrefs, ids, text
+from tests.dashboard.layout_tools import find, hrefs, ids, text, walk
 
 SEARCH = "?as_of=2026-03&from=2025-04&to=2026-03"
 
@@ -100,3 +100,17 @@ def test_the_portfolio_counts_the_initiatives_behind_plan(reader: Reader) -> Non
     line = portfolio(reader, SEARCH)["behind_plan"]
     assert text(line).startswith("2 of 2 active initiatives are behind plan")
     assert hrefs(line) == ["/roadmap?from=2025-04&to=2026-03&as_of=2026-03&sort=-slip_days"]
+
+
+def test_each_definition_opens_from_a_button_a_screen_reader_reads(reader: Reader) -> None:
+    cards = portfolio(reader, SEARCH)["kpis"]
+    for kpi in KPIS:
+        info = find(cards, f"{kpi.element_id}-info")
+        assert (info.type, text(info)) == ("button", "i")  # focusable, pressed by a tap
+        described = info.to_plotly_json()["props"]["aria-describedby"]
+        assert described == f"{kpi.element_id}-definition"
+        assert text(find(cards, described)) == kpi.definition
+        tip = next(
+            c for c in walk(cards) if getattr(c, "target", None) == f"{kpi.element_id}-label"
+        )
+        assert "focus" in tip.trigger.split() and text(tip) == kpi.definition

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from dashboard.db import Reader
-from dashboard.figures import is_empty_figure
+from dashboard.figures import LINE_CHARS, is_empty_figure, wrapped
 from dashboard.figures import roadmap as fig
 from dashboard.filters import PageFilters
 from dashboard.queries import Selection
@@ -35,8 +35,31 @@ def test_the_timeline_draws_actual_over_planned_periods(
     assert planned.marker.color == "rgba(0,0,0,0)"  # outlined
     notes = [c[2] for c in planned.customdata]
     assert "(entered 70 days late)" in notes
-    assert figure.layout.height == 110 + 30 * 3
-    assert list(figure.layout.yaxis.categoryarray[0]) == ["Finance", "Legal", "Finance"]
+    units = [a.text for a in figure.layout.annotations if a.name == "unit"]
+    assert units == ["Finance", "Legal", "Finance"]  # a heading per run
+    names = [a.text for a in figure.layout.annotations if a.name == "initiative"]
+    assert len(names) == 3 and all(n.endswith(")") for n in names)
+    row = fig.LINE_PX + fig.BARS_PX + fig.GAP_PX
+    assert figure.layout.height == fig.TOP_PX + 3 * (fig.UNIT_PX + row) + fig.BOTTOM_PX
+
+
+def test_the_timeline_puts_each_name_over_its_bars_wrapped_to_fit_a_phone() -> None:
+    long_name = "Field service knowledge assistant for the northern region depots"
+    initiatives = pd.DataFrame(
+        {"initiative_id": ["a", "b"], "name": [long_name, "Short"], "business_unit": ["Ops"] * 2}
+    )
+    placed, headings, height = fig.timeline_rows(initiatives)
+    lines = placed["label_lines"].tolist()
+    assert lines[0] == ["Field service knowledge assistant for the", "northern region depots (a)"]
+    assert lines[1] == ["Short (b)"]
+    assert all(len(line) <= LINE_CHARS for line in lines[0])
+    assert headings == [("Ops", 0)]
+    first_bars = fig.UNIT_PX + 2 * fig.LINE_PX + fig.BARS_PX // 2
+    second_label = fig.UNIT_PX + 2 * fig.LINE_PX + fig.BARS_PX + fig.GAP_PX
+    assert placed["bar_y"].tolist() == [first_bars, second_label + fig.LINE_PX + fig.BARS_PX // 2]
+    assert placed["label_y"].tolist() == [fig.UNIT_PX, second_label]
+    assert height == second_label + fig.LINE_PX + fig.BARS_PX + fig.GAP_PX
+    assert wrapped("") == [""]
 
 
 def test_slip_texts() -> None:
@@ -72,3 +95,16 @@ def test_empty_frames_give_the_empty_state() -> None:
     assert is_empty_figure(fig.timeline(pd.DataFrame(), pd.DataFrame(), None))
     assert is_empty_figure(fig.priority_matrix(pd.DataFrame(), "USD"))
     assert is_empty_figure(fig.gate_blockers(pd.DataFrame(columns=q.GATE_COLUMNS)))
+
+
+def test_the_timeline_has_a_table_of_its_periods(
+    reader: Reader, window_filters: PageFilters
+) -> None:
+    rows, periods = _data(reader, window_filters)
+    values = fig.timeline(periods, rows, "2026-03-31").layout.meta["values"]
+    assert values["columns"] == ["Initiative", "Stage", "Planned", "Actual"]
+    labels = [f"{n} ({i})" for n, i in zip(rows["name"], rows["initiative_id"], strict=True)]
+    assert list(dict.fromkeys(r[0] for r in values["rows"])) == labels  # in the figure's order
+    planned = [r[2] for r in values["rows"] if r[1] == "Operationalization"]
+    assert any(p.endswith("(entered 70 days late)") for p in planned)
+    assert all(" to " in r[2] or " to " in r[3] for r in values["rows"])
