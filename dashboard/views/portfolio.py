@@ -100,7 +100,7 @@ def behind_plan_line(reader: Reader, sel: Selection, filters: PageFilters) -> Co
     return html.Small(
         [
             f"{late:,} of {active:,} active initiatives are behind plan ",
-            dcc.Link("(the backlog by slip)", href=by_slip),
+            dcc.Link("(the backlog by slip)", href=by_slip, className="link-strong"),
         ],
         id="portfolio-behind-plan",
         title=metric("behind_plan").definition,
