@@ -50,7 +50,7 @@ def _portfolio_payload(url: str) -> dict[str, Any]:
     return {
         "output": spec["output"],
         "outputs": split_callback_id(spec["output"]),
-        "inputs": [{**spec["inputs"][0], "value": ""}],
+        "inputs": [{**i, "value": "" if n == 0 else 0} for n, i in enumerate(spec["inputs"])],
         "state": [],
         "changedPropIds": ["app-location.search"],
     }
