@@ -408,7 +408,7 @@ def register_scenarios(app: Dash, data: Database) -> None:
     def show_results(search: str | None, saved: int | None) -> Any:
         ranking = ranking_of(data.edits)
         with data.reader() as reader:
-            return scenario_view.results(reader, search, ranking)
+            return reader.view(scenario_view.results, search, ranking)
 
     @app.callback(
         output={
