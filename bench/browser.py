@@ -9,18 +9,10 @@ from typing import Any
 
 from bench.common import median, print_row, record
 from bench.server import running
+from dashboard.brief.render import CHROMIUM_ARGS
 
 CHROMIUM = "/usr/bin/chromium"
 """Debian's chromium (`make browser` installs it); the e2e tests launch the same one."""
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGES = {
     "portfolio": ("/", "#kpi-adoption-rate:not(:empty)"),
     "roadmap": ("/roadmap", "#roadmap-table .ag-row"),

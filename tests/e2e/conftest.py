@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS
+from bench.browser import CHROMIUM
+from dashboard.brief.render import CHROMIUM_ARGS
 from dashboard.kpis import KPIS
 from tests.conftest import ROOT, SAMPLE, metrics_json, run_cli
 
