@@ -20,7 +20,7 @@ def test_roadmap001_table_lists_every_initiative_and_filters(
     settle(page)
     expect(page.locator("#roadmap-timeline-notice")).to_contain_text("30 of 48 initiatives")
     expect(page.locator("#roadmap-table")).to_contain_text("1 to 48 of 48")
-    page.get_by_label("Stage Filter Input").fill("Experimentation")
+    page.get_by_label("Stage Filter Input", exact=True).fill("Experimentation")
     expect(page.locator("#roadmap-table")).not_to_contain_text("1 to 48 of 48")
     assert console.errors == []
 
