@@ -155,7 +155,7 @@ def _details(side: str, result: Outcome, currency: str) -> Component:
         html.Tr(
             [
                 html.Td(str(u["business_unit"])),
-                *(html.Td(_shown(n, _float(u[f"{a}_now"]), currency)) for n, a in ROWS[:1]),
+                html.Td(_shown("scenario_value", _float(u["value_now"]), currency)),
                 *(html.Td(_shown(n, _float(u[f"{a}_scenario"]), currency)) for n, a in ROWS),
             ]
         )
