@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, quote, urlencode
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from dashboard.grid_model import parse_condition
 from dashboard.scenarios import SpecError, parse_spec
 from etl.contracts import STAGE_ORDER
 from etl.contracts.entities import Dimension, Status
@@ -30,16 +31,20 @@ PARAMS = {
     "as_of": "as_of",
     "blocker": "blocker",
     "sort": "sort",
+    "filter": "grid_filters",
     "scenario_a": "scenario_a",
     "scenario_b": "scenario_b",
 }
 """URL parameter -> field. Repeat a parameter for several values (values are OR-ed).
 `blocker` (a failure cause, e.g. `data`) narrows the roadmap table to the initiatives it
-holds at the stage gate; `sort` orders the ranked backlog (`rank`, `slip_days`, ...; a
-leading `-` for descending); `scenario_a` and `scenario_b` are the funding scenarios
-compared (`top:10`, `budget:50000`, `pick:ID|ID`). The metrics ignore all four."""
-SORTABLE: tuple[str, ...] = ("rank", "priority_score", "slip_days", "projected_value_at_scale")
-"""The backlog orders the URL may ask for."""
+holds at the stage gate; `sort` orders the ranked backlog by its columns (`rank`,
+`-slip_days`, `stage,-roi`: a leading `-` descends) and `filter` holds its column filters
+(`stage:contains:Exp`, see `dashboard.grid_model`), as the table's headers set them;
+`scenario_a` and `scenario_b` are the funding scenarios compared (`top:10`,
+`budget:50000`, `pick:ID|ID`). The metrics ignore all five."""
+MULTI = ("business_units", "stages", "statuses", "grid_filters")
+"""The fields a parameter may repeat for."""
+_SORT_KEY = re.compile(r"^-?[a-z][a-z0-9_]*$")
 BLOCKERS: tuple[str, ...] = tuple(d.value for d in Dimension)
 
 
@@ -64,15 +69,21 @@ class PageFilters(BaseModel):
     as_of: str | None = None
     blocker: str | None = None
     sort: str | None = None
+    grid_filters: tuple[str, ...] = ()
     scenario_a: str | None = None
     scenario_b: str | None = None
 
     @field_validator("sort")
     @classmethod
     def _sort(cls, value: str | None) -> str | None:
-        if value is None or value.removeprefix("-") in SORTABLE:
+        if value is None or all(_SORT_KEY.match(k) for k in value.split(",")):
             return value
-        raise ValueError(f"sort must be one of {', '.join(SORTABLE)} (a leading - descends)")
+        raise ValueError("sort names the table's columns, e.g. rank or stage,-roi (- descends)")
+
+    @field_validator("grid_filters")
+    @classmethod
+    def _grid_filters(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(parse_condition(v).text(first=False) for v in values)
 
     @field_validator("scenario_a", "scenario_b")
     @classmethod
@@ -154,7 +165,7 @@ class ParsedFilters:
 def _valid_value(name: str, value: str) -> str | None:
     """The reason one URL value is bad, or None when PageFilters accepts it."""
     key = PARAMS[name]
-    raw = (value,) if key in ("business_units", "stages", "statuses") else value
+    raw = (value,) if key in MULTI else value
     try:
         PageFilters.model_validate({key: raw})
     except ValidationError as exc:
@@ -179,8 +190,7 @@ def parse_search(search: str | None) -> ParsedFilters:
                 values.setdefault(PARAMS[name], []).append(value)
     data: dict[str, object] = {}
     for key, kept in values.items():
-        multi = key in ("business_units", "stages", "statuses")
-        data[key] = tuple(kept) if multi else kept[-1]
+        data[key] = tuple(kept) if key in MULTI else kept[-1]
     return ParsedFilters(PageFilters.model_validate(data), tuple(notices))
 
 

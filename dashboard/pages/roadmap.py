@@ -22,9 +22,12 @@ from dashboard.views.backlog import ranking_of
 from dashboard.views.roadmap import (
     blocker_search,
     clicked_initiative,
+    grid_search,
     roadmap,
     table_block,
     table_csv,
+    table_filter,
+    view_search,
 )
 
 PATH = "/roadmap"
@@ -52,6 +55,8 @@ def layout() -> html.Div:
                     grid("roadmap-table", 520, infinite=True),
                     dcc.Download(id="roadmap-download"),
                     dcc.Store(id="roadmap-table-refresh"),
+                    dcc.Store(id="roadmap-table-seen"),
+                    dcc.Store(id="roadmap-table-filtered", data=False),
                 ],
                 className="p-2",
             ),
@@ -167,7 +172,7 @@ def register(app: Dash, data: Database) -> None:
     )
     def update_roadmap(search: str | None) -> dict[str, Any]:
         with data.reader() as reader:
-            return reader.view(roadmap, search)
+            return reader.view(roadmap, view_search(search))
 
     register_decisions(app, data)
 
@@ -193,6 +198,45 @@ def register(app: Dash, data: Database) -> None:
         ranking = ranking_of(data.edits)
         with data.reader() as reader:
             return table_block(reader, search, request, ranking)
+
+    @app.callback(
+        output={
+            "search": Output("app-location", "search", allow_duplicate=True),
+            "seen": Output("roadmap-table-seen", "data"),
+        },
+        inputs={"request": Input("roadmap-table", "getRowsRequest")},
+        state={
+            "search": State("app-location", "search"),
+            "seen": State("roadmap-table-seen", "data"),
+        },
+        prevent_initial_call=True,
+    )
+    def keep_grid_state(
+        request: dict[str, Any] | None, search: str | None, seen: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """A sort or filter set in the table's headers goes into the URL."""
+        new_search, state = grid_search(search, request, seen)
+        return {"search": new_search, "seen": state}
+
+    @app.callback(
+        output={
+            "model": Output("roadmap-table", "filterModel"),
+            "done": Output("roadmap-table-filtered", "data"),
+        },
+        inputs={"columns": Input("roadmap-table", "columnDefs")},
+        state={
+            "search": State("app-location", "search"),
+            "done": State("roadmap-table-filtered", "data"),
+        },
+    )
+    def arrive_filtered(
+        columns: list[dict[str, Any]] | None, search: str | None, done: bool | None
+    ) -> dict[str, Any]:
+        """A link's column filters, set in the grid once its columns are drawn; then only
+        the headers change them (a later URL holds what they set)."""
+        if done or not columns:
+            raise PreventUpdate
+        return {"model": table_filter(search), "done": True}
 
     @app.callback(
         Output("roadmap-download", "data"),
@@ -324,6 +368,8 @@ def register_ranking(app: Dash, data: Database) -> None:
         prevent_initial_call=True,
     )
     def rank_by(order: str | None, search: str | None) -> Any:
+        if order is None:  # the table is sorted by one of its columns
+            return no_update
         wanted = ranking_view.order_search(search, order)
         return no_update if wanted == (search or "") else wanted
 
@@ -331,7 +377,7 @@ def register_ranking(app: Dash, data: Database) -> None:
         Output("roadmap-rank-by", "value"),
         Input("app-location", "search"),
     )
-    def show_order(search: str | None) -> str:
+    def show_order(search: str | None) -> str | None:
         return ranking_view.current_order(parse_search(search).filters)
 
     @app.callback(

@@ -66,13 +66,16 @@ def backlog(reader: Reader, filters: PageFilters, ranking: Ranking) -> pd.DataFr
 
 
 def ordered(rows: pd.DataFrame, sort: str | None) -> pd.DataFrame:
-    """The backlog in the URL's order (`rank` by default; `-` descends; missing last)."""
-    field = (sort or "rank").removeprefix("-")
-    if rows.empty or field not in rows.columns:
+    """The backlog in the URL's order (`rank` by default; `stage,-roi`: by stage, then by
+    ROI descending; missing last; ties by rank). A column it has not is left out."""
+    keys = [k for k in (sort or "rank").split(",") if k.removeprefix("-") in rows.columns]
+    if rows.empty or not keys:
         return rows
-    descending = (sort or "").startswith("-")
     return rows.sort_values(
-        [field, "initiative_id"], ascending=[not descending, True], na_position="last"
+        [k.removeprefix("-") for k in keys],
+        ascending=[not k.startswith("-") for k in keys],
+        na_position="last",
+        kind="stable",
     )
 
 

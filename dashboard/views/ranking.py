@@ -182,5 +182,8 @@ def validation_parts() -> list[Component]:
     return [weights_form(Weights(), True), override_form([{"label": "x", "value": "x"}])]
 
 
-def current_order(filters: PageFilters) -> str:
-    return filters.sort if filters.sort in ORDERS else "rank"
+def current_order(filters: PageFilters) -> str | None:
+    """The order chosen above the table, or None when a column's header sorts it."""
+    if filters.sort is None:
+        return "rank"
+    return filters.sort if filters.sort in ORDERS else None

@@ -69,9 +69,15 @@ def table_columns(currency: str, search: str, sort: str | None = None) -> list[d
         number("strategic_impact", "Strategic impact"),
         text("status", "Status"),
     ]
-    field = (sort or "rank").removeprefix("-")
-    direction = "desc" if (sort or "").startswith("-") else "asc"
-    return [{**c, "sort": direction} if c["field"] == field else c for c in columns]
+    order = {
+        s["colId"]: (n, s["sort"]) for n, s in enumerate(grid_model.sort_model(sort or "rank"))
+    }
+    return [
+        {**c, "sort": order[c["field"]][1], "sortIndex": order[c["field"]][0]}
+        if c["field"] in order
+        else c
+        for c in columns
+    ]
 
 
 def _known(value: object) -> bool:
@@ -88,6 +94,11 @@ def _ready(value: object) -> str:
 
 TABLE_FIELDS = [column["field"] for column in table_columns("USD", "")]
 """The fields the table shows: rows carry nothing else (thousands of rows travel per view)."""
+TABLE_KINDS = {
+    c["field"]: "number" if c["filter"] == "agNumberColumnFilter" else "text"
+    for c in table_columns("USD", "")
+}
+"""Each field's filter kind, which the URL's `filter` conditions are read with."""
 
 
 def stage_since(entered_on: object, estimated_dates: Any) -> str:
@@ -188,8 +199,50 @@ def table_frame(
 
 
 def _table(reader: Reader, search: str | None, ranking: Ranking) -> pd.DataFrame:
-    key = ("roadmap-table", search, ranking)
-    return reader.cached(key, lambda: table_frame(reader, search, ranking))
+    same = view_search(search)  # the grid filters its rows by the request's model
+    key = ("roadmap-table", same, ranking)
+    return reader.cached(key, lambda: table_frame(reader, same, ranking))
+
+
+def view_search(search: str | None) -> str:
+    """The query string without the table's column filters, which only the grid reads: a
+    filter typed in a header costs the page's figures nothing."""
+    filters = parse_search(search).filters
+    if not filters.grid_filters:
+        return search or ""
+    return to_search(filters.model_copy(update={"grid_filters": ()}))
+
+
+def table_filter(search: str | None) -> dict[str, Any]:
+    """The grid's filter model of the URL, set when the table is drawn."""
+    return grid_model.filter_model(parse_search(search).filters.grid_filters, TABLE_KINDS)
+
+
+def grid_state(request: dict[str, Any] | None) -> dict[str, Any]:
+    """The sort and column filters of a grid's block request, as the URL writes them."""
+    sort = grid_model.url_sort((request or {}).get("sortModel"))
+    return {
+        "sort": None if sort == "rank" else sort,  # the backlog's own order
+        "grid_filters": list(grid_model.url_filters((request or {}).get("filterModel"))),
+    }
+
+
+def grid_search(
+    search: str | None, request: dict[str, Any] | None, seen: dict[str, Any] | None
+) -> tuple[Any, Any]:
+    """After a block request: the query string that holds the grid's sort and filter when
+    the user changed them since the grid's previous request (`seen`), and what it holds
+    now. A first request (the grid drawn, its filters not applied yet) and a scroll change
+    nothing: a shared link is never overwritten by a grid still starting."""
+    if not request:
+        return no_update, no_update
+    state = grid_state(request)
+    if seen is None or state == seen:
+        return no_update, state if seen is None else no_update
+    filters = parse_search(search).filters
+    update = {"sort": state["sort"], "grid_filters": tuple(state["grid_filters"])}
+    updated = filters.model_copy(update=update)
+    return (no_update if updated == filters else to_search(updated)), state
 
 
 def table_block(

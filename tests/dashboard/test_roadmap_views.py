@@ -132,3 +132,63 @@ def test_the_export_runs_no_formula(reader: Reader, monkeypatch: pytest.MonkeyPa
     first = text_csv.splitlines()[1]
     assert '"\'=HYPERLINK(""http://x"",""y"")"' in first
     assert '"-12.5"' in first
+
+
+STAGE_SORT = [{"colId": "stage", "sort": "asc"}, {"colId": "roi", "sort": "desc"}]
+EXPERIMENTS = {"stage": {"filterType": "text", "type": "contains", "filter": "Exp"}}
+
+
+def test_a_header_sort_or_filter_goes_into_the_url() -> None:
+    first = {"startRow": 0, "endRow": 50, "sortModel": [{"colId": "rank", "sort": "asc"}]}
+    sorted_ = {**first, "sortModel": STAGE_SORT, "filterModel": EXPERIMENTS}
+    search = "?business_unit=HR"
+
+    new_search, seen = view.grid_search(search, first, None)
+    assert new_search is no_update  # the grid's first request sets nothing
+    assert seen == {"sort": None, "grid_filters": []}
+
+    new_search, seen = view.grid_search(search, sorted_, seen)
+    assert new_search == "?business_unit=HR&sort=stage%2C-roi&filter=stage%3Acontains%3AExp"
+    assert view.grid_search(new_search, {**sorted_, "startRow": 50}, seen) == (
+        no_update,
+        no_update,
+    )  # a scroll: the same sort and filter
+
+    cleared = {**first, "sortModel": []}
+    assert view.grid_search(new_search, cleared, seen)[0] == "?business_unit=HR"
+
+
+def test_a_first_request_never_overwrites_a_shared_link() -> None:
+    search = "?filter=stage%3Acontains%3AExp&sort=-slip_days"
+    unfiltered = {"startRow": 0, "endRow": 50, "sortModel": [], "filterModel": {}}
+
+    assert view.grid_search(search, unfiltered, None)[0] is no_update
+
+
+def test_a_link_sets_the_grid_filter_and_the_page_ignores_it(reader: Reader) -> None:
+    search = "?filter=stage%3Acontains%3AExp&filter=roi%3AlessThan%3A0"
+
+    assert view.table_filter(search) == {
+        "stage": {"filterType": "text", "type": "contains", "filter": "Exp"},
+        "roi": {"filterType": "number", "type": "lessThan", "filter": 0.0},
+    }
+    assert view.view_search(search) == ""  # the page's figures: the same as without it
+    rows = view.table_block(reader, search, {"filterModel": view.table_filter(search)})
+    assert rows["rowCount"] == len(
+        [
+            r
+            for r in view.table_block(reader, "", {"endRow": 500})["rowData"]
+            if "Exp" in r["stage"] and r["roi"] is not None and r["roi"] < 0
+        ]
+    )
+
+
+def test_the_url_sorts_the_table_by_several_columns(reader: Reader) -> None:
+    columns = {c["field"]: c for c in view.roadmap(reader, "?sort=stage,-roi")["table_columns"]}
+    rows = view.table_block(reader, "?sort=stage,-roi", {"endRow": 500})["rowData"]
+
+    assert (columns["stage"]["sort"], columns["stage"]["sortIndex"]) == ("asc", 0)
+    assert (columns["roi"]["sort"], columns["roi"]["sortIndex"]) == ("desc", 1)
+    assert "sort" not in columns["rank"]
+    stages = [r["stage"] for r in rows if r["stage"]]
+    assert stages == sorted(stages)

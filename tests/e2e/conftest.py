@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect, sync_playwright
 
 from bench.browser import CHROMIUM
 from dashboard.brief.render import CHROMIUM_ARGS
@@ -167,6 +167,16 @@ def settle(page: Page) -> None:
         " && document.querySelector('._dash-loading-callback') === null"
     )
     page.wait_for_load_state("networkidle")
+
+
+def click_plot_point(page: Page, graph_id: str, point: Locator) -> None:
+    """Clicks a point of a plotly figure as a user does: plotly turns a click into a
+    `plotly_click` only from the hover data its throttled mousemove computed, so the pointer
+    rests on the point until the hover label is drawn, then clicks (the drag layer above
+    takes the click, hence `force`)."""
+    point.hover(force=True)
+    expect(page.locator(f"#{graph_id} .hoverlayer .hovertext").first).to_be_visible()
+    point.click(force=True)
 
 
 def expected_kpis(db: Path, *options: str) -> dict[str, str]:

@@ -13,7 +13,15 @@ from playwright.sync_api import Page, expect
 
 from etl.registry import SIGNAL_LABELS, metric
 from tests.conftest import metrics_json, run_cli, write_csv
-from tests.e2e.conftest import Console, assert_kpis, expected_kpis, server_errors, serving, settle
+from tests.e2e.conftest import (
+    Console,
+    assert_kpis,
+    click_plot_point,
+    expected_kpis,
+    server_errors,
+    serving,
+    settle,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -110,7 +118,7 @@ def test_metricsv2003_gate_bar_filters_the_table_by_url(
     widest = max(
         range(bars.count()), key=lambda n: (bars.nth(n).bounding_box() or {"width": 0})["width"]
     )
-    bars.nth(widest).click(force=True)  # plotly takes the click on its drag layer
+    click_plot_point(page, "roadmap-gate-blockers", bars.nth(widest))
     expect(page).to_have_url(re.compile(r"blocker=[a-z_]+"))
     settle(page)
     expect(page.locator("#roadmap-blocker-notice")).to_be_visible()

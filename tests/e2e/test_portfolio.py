@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Console, assert_kpis, expected_kpis, settle, shown_kpis
+from tests.e2e.conftest import (
+    Console,
+    assert_kpis,
+    click_plot_point,
+    expected_kpis,
+    settle,
+    shown_kpis,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -39,7 +46,7 @@ def test_portfolio002_funnel_click_filters_page(
     settle(page)
     stage = "Operationalization"
     bar = page.locator("#portfolio-maturity-funnel .funnellayer .point").nth(1)
-    bar.click(force=True)  # plotly takes the click on its drag layer above the bar
+    click_plot_point(page, "portfolio-maturity-funnel", bar)
     expect(page).to_have_url(re.compile(r"stage=Operationalization"))
     settle(page)
     assert_kpis(page, expected_kpis(e2e_db, "--stage", stage))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Console, settle
+from tests.e2e.conftest import Console, click_plot_point, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -30,7 +30,8 @@ def test_roadmap002_bubble_click_opens_the_initiative(
 ) -> None:
     page.goto(server + "/roadmap?business_unit=Finance")
     settle(page)
-    page.locator("#roadmap-priority-matrix .scatterlayer .point").first.click(force=True)
+    bubble = page.locator("#roadmap-priority-matrix .scatterlayer .point").first
+    click_plot_point(page, "roadmap-priority-matrix", bubble)
     expect(page).to_have_url(re.compile(r"/initiatives/AI-\d+"))
     settle(page)
     expect(page.locator("#initiative-header h1")).to_be_visible()
@@ -76,4 +77,35 @@ def test_roadmap005_a_filter_chosen_on_the_page_reloads_the_table(
     expect(page).to_have_url(re.compile(r"/roadmap\?business_unit=Marketing$"))
     settle(page)
     expect(page.locator("#roadmap-table")).to_contain_text("1 to 7 of 7")
+    assert console.errors == []
+
+
+def test_roadmap006_the_table_keeps_its_sort_and_filter_in_the_url(
+    page: Page, server: str, console: Console
+) -> None:
+    page.goto(server + "/roadmap?business_unit=Finance")
+    settle(page)
+    table = page.locator("#roadmap-table")
+    page.locator("#roadmap-table .ag-header-cell[col-id='stage'] .ag-header-cell-text").click()
+    expect(page).to_have_url(re.compile(r"[?&]sort=stage(&|$)"))
+    expect(page.locator("#roadmap-rank-by input:checked")).to_have_count(0)
+    page.get_by_label("Stage Filter Input", exact=True).fill("Experimentation")
+    expect(page).to_have_url(re.compile(r"[?&]filter=stage%3Acontains%3AExperimentation(&|$)"))
+    settle(page)
+    counted = table.locator(".ag-paging-row-summary-panel").inner_text()
+    first_row = ".ag-pinned-left-cols-container .ag-row[row-index='0']"  # its initiative id
+    first = table.locator(first_row).inner_text()
+    assert "of 48" not in counted
+
+    shared = page.context.new_page()  # the link alone reproduces the table
+    shared.goto(page.url)
+    settle(shared)
+    again = shared.locator("#roadmap-table")
+    expect(shared.get_by_label("Stage Filter Input", exact=True)).to_have_value("Experimentation")
+    expect(again.locator(".ag-paging-row-summary-panel")).to_have_text(counted)
+    expect(again.locator(first_row)).to_have_text(first)
+    expect(
+        again.locator(".ag-header-cell[col-id='stage']").locator(".ag-sort-ascending-icon")
+    ).to_be_visible()
+    assert shared.url == page.url
     assert console.errors == []
