@@ -116,6 +116,15 @@ def override_version(store: EditsStore, initiative_id: str) -> int:
         return version_of(conn, override_subject(initiative_id))
 
 
+def override_and_version(store: EditsStore, initiative_id: str) -> tuple[Override | None, int]:
+    """The initiative's rank override (None without one) and its version, read together:
+    the version a form opened on."""
+    r = schema.rank_overrides
+    with store.read() as conn:
+        row = conn.execute(sa.select(r).where(r.c.initiative_id == initiative_id)).first()
+        return (_override(row) if row else None), version_of(conn, override_subject(initiative_id))
+
+
 def parse_rank(value: object) -> int | None:
     """A rank as entered: a whole number from 1 (blank: no override)."""
     if value is None or (isinstance(value, str) and not value.strip()):

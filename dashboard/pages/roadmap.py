@@ -405,6 +405,18 @@ def register_ranking(app: Dash, data: Database) -> None:
 
     @app.callback(
         output={
+            "rank": Output("roadmap-override-rank", "value"),
+            "reason": Output("roadmap-override-reason", "value"),
+            "version": Output("roadmap-override-version", "data"),
+        },
+        inputs={"initiative_id": Input("roadmap-override-initiative", "value")},
+    )
+    def open_override(initiative_id: str | None) -> dict[str, Any]:
+        """The chosen initiative's override in force, and the version the form opens on."""
+        return ranking_view.opened_override(data, initiative_id)
+
+    @app.callback(
+        output={
             "feedback": Output("roadmap-ranking-feedback", "children", allow_duplicate=True),
             "saved": Output("roadmap-ranking-saved", "data", allow_duplicate=True),
         },
@@ -413,6 +425,7 @@ def register_ranking(app: Dash, data: Database) -> None:
             "initiative_id": State("roadmap-override-initiative", "value"),
             "rank": State("roadmap-override-rank", "value"),
             "reason": State("roadmap-override-reason", "value"),
+            "version": State("roadmap-override-version", "data"),
             "saved": State("roadmap-ranking-saved", "data"),
         },
         prevent_initial_call=True,
@@ -422,12 +435,13 @@ def register_ranking(app: Dash, data: Database) -> None:
         initiative_id: str | None,
         rank: str | None,
         reason: str | None,
+        version: int | None,
         saved: int | None,
     ) -> dict[str, Any]:
         if not clicks:  # the button was drawn, not pressed
             raise PreventUpdate
         message, ok = ranking_view.submit_override(
-            data, current_actor(), current_address(), initiative_id, rank, reason
+            data, current_actor(), current_address(), initiative_id, rank, reason, version
         )
         return {"feedback": message, "saved": (saved or 0) + 1 if ok else no_update}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard.auth.policy import Actor, Permission
@@ -117,6 +117,7 @@ def override_form(options: list[dict[str, str]]) -> Component:
                 className="g-2 mt-1",
             ),
             dbc.Button("Set rank", id="roadmap-override-submit", className="mt-2"),
+            dcc.Store(id="roadmap-override-version"),
         ],
         id="roadmap-override-form",
         className="mt-3",
@@ -150,6 +151,17 @@ def submit_weights(
     return feedback("Weights saved; the backlog is ranked again.", "success"), True
 
 
+def opened_override(data: Database, initiative_id: str | None) -> dict[str, Any]:
+    """The form's fields for the chosen initiative: its override in force (blank without
+    one) and the version the form opens on, which a save must still find."""
+    if not initiative_id:
+        return {"rank": "", "reason": "", "version": None}
+    held, version = priorities.override_and_version(data.edits, initiative_id)
+    if held is None:
+        return {"rank": "", "reason": "", "version": version}
+    return {"rank": str(held.rank), "reason": held.reason, "version": version}
+
+
 def submit_override(
     data: Database,
     actor: Actor,
@@ -157,18 +169,20 @@ def submit_override(
     initiative_id: str | None,
     rank: str | None,
     reason: str | None,
+    seen: int | None,
 ) -> tuple[Component, bool]:
-    """Sets or clears the rank override; the owner is read from the data, and the version
-    is the one now (a rank names a place in a list that moves; the audit keeps each)."""
+    """Sets or clears the rank override made on the version the form opened on (`seen`;
+    someone else's change since is a conflict, never overwritten); the owner is read from
+    the data."""
     if not initiative_id:
         return feedback("Choose an initiative first.", "warning"), False
     facts = facts_to_write(data, actor, address, "rank_override.set", initiative_id)
     if facts is None:
         return feedback(f"There is no initiative {initiative_id!r} in the data.", "danger"), False
-    seen = priorities.override_version(data.edits, initiative_id)
+    opened = -1 if seen is None else seen  # no version: a request no form made, a conflict
     try:
         saved = priorities.set_override(
-            data.edits, actor, initiative_id, facts.program_owner, rank, reason, seen, address
+            data.edits, actor, initiative_id, facts.program_owner, rank, reason, opened, address
         )
     except Invalid as exc:
         return feedback(f"Not saved: {exc}.", "danger"), False

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 import requests
 
-from dashboard.edits import targets
+from dashboard.edits import priorities, targets
 from dashboard.edits.store import EditsStore
 from etl.config import Settings
 from tests.auth.http_tools import annotate, audit_entries, callback
@@ -217,6 +217,14 @@ def portfolio_version(db: Path) -> int:
         store.dispose()
 
 
+def override_version(db: Path, initiative_id: str) -> int:
+    store = EditsStore.for_database(db, Settings())
+    try:
+        return priorities.override_version(store, initiative_id)
+    finally:
+        store.dispose()
+
+
 @pytest.mark.parametrize("name", list(ROLES))
 def test_only_an_admin_sets_the_portfolio_targets(url: str, db: Path, name: str) -> None:
     session = signed_in(url, name)
@@ -334,6 +342,7 @@ def test_the_ranking_writes_follow_the_roles(
         "roadmap-override-initiative": ids["mine"],
         "roadmap-override-rank": "1",
         "roadmap-override-reason": f"ranked by {name}",
+        "roadmap-override-version": override_version(db, ids["mine"]),
     }
     response = callback(
         session, url, "roadmap-ranking-feedback", values, input_id="roadmap-override-submit"

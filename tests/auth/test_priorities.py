@@ -83,6 +83,21 @@ def test_an_owner_overrides_the_rank_of_their_initiative_with_a_reason(store: Ed
     assert last(store)["after"] is None
 
 
+def test_a_rank_saved_on_a_form_opened_before_another_change_is_a_conflict(
+    store: EditsStore,
+) -> None:
+    held, opened = priorities.override_and_version(store, "HX-001")
+    assert (held, opened) == (None, 0)
+    priorities.set_override(store, ADMIN, "HX-001", "Maria Okafor", "3", "steering call", opened)
+    with pytest.raises(Conflict):  # the owner's form still shows no override
+        priorities.set_override(store, OWNER, "HX-001", "Maria Okafor", "1", "mine", opened)
+    assert last(store)["outcome"] == "conflict"
+    held, reopened = priorities.override_and_version(store, "HX-001")
+    assert held is not None and (held.rank, held.reason, reopened) == (3, "steering call", 1)
+    priorities.set_override(store, OWNER, "HX-001", "Maria Okafor", "1", "mine", reopened)
+    assert priorities.overrides_of(store)["HX-001"].rank == 1
+
+
 @pytest.mark.parametrize("actor", [OTHER_OWNER, EXECUTIVE, DATA_TEAM], ids=lambda a: a.name)
 def test_no_one_else_overrides_an_owners_rank(store: EditsStore, actor: Actor) -> None:
     with pytest.raises(Denied):

@@ -59,6 +59,9 @@ def test_backlog001_an_owner_ranks_and_compares_two_scenarios(
     first = owner.locator(FIRST_ROW)  # its cells, in the grid's pinned and scrolled parts
     expect(first.filter(has_text=initiative_id)).to_have_count(1)
     expect(first.filter(has_text="set by maria: Regulator deadline in March")).to_have_count(1)
+    owner.select_option("#roadmap-override-initiative", initiative_id)  # opens what is set
+    expect(owner.locator("#roadmap-override-rank")).to_have_value("1")
+    expect(owner.locator("#roadmap-override-reason")).to_have_value("Regulator deadline in March")
 
     owner.locator("#roadmap-scenario-a-kind").get_by_label("Fund the top N").check()
     owner.fill("#roadmap-scenario-a-amount", "5")
