@@ -56,14 +56,29 @@ def timeline_rows(initiatives: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[s
     return placed, headings, y
 
 
-def slip_text(days: float) -> str:
-    """How a planned stage went: `entered 45 days late`, `not entered yet`, ..."""
-    if math.isnan(days):
-        return "not due yet"
-    n = int(days)
+def _days(n: int, late: str, on_time: str, early: str) -> str:
     if n > 0:
-        return f"entered {n} days late"
-    return "entered on time" if n == 0 else f"entered {-n} days early"
+        return f"{late} {n} days late"
+    return on_time if n == 0 else f"{early} {-n} days early"
+
+
+def slip_text(case: object, days: float, start_days: float = math.nan) -> str:
+    """How a planned stage went, by the slip rule that applied (`slip_case` of the stage
+    periods): `left 71 days late (entered 70 days late)`, `not entered, 273 days past its
+    planned start`, `not due yet`, ..."""
+    entered = (
+        ""
+        if math.isnan(start_days)
+        else f" ({_days(int(start_days), 'entered', 'entered on time', 'entered')})"
+    )
+    if case == "left" and not math.isnan(days):
+        return _days(int(days), "left", "left on time", "left") + entered
+    if case == "in_stage" and not math.isnan(days):
+        shown = f"{int(days)} days past its planned end" if days > 0 else "within its plan"
+        return f"in it, {shown}{entered}"
+    if case == "not_entered" and not math.isnan(days):
+        return f"not entered, {int(days)} days past its planned start"
+    return "not due yet"
 
 
 ESTIMATED_NOTE = "start estimated: the source gives no date, this is its inventory's as-of date"
@@ -78,7 +93,11 @@ def _actual_note(is_current: bool, is_estimated: bool) -> str:
 def _notes(rows: pd.DataFrame, planned: bool) -> list[str]:
     if planned:
         slips = pd.to_numeric(rows["slip_days"], errors="coerce").astype(float)
-        return [f"({slip_text(d)})" for d in slips]
+        starts = pd.to_numeric(rows["start_slip_days"], errors="coerce").astype(float)
+        return [
+            f"({slip_text(case, d, start)})"
+            for case, d, start in zip(rows["slip_case"], slips, starts, strict=True)
+        ]
     estimated = rows["is_estimated"] if "is_estimated" in rows else [False] * len(rows)
     return [
         _actual_note(current, est is True)

@@ -59,7 +59,8 @@ def sql_text(page: str, name: str) -> str:
 
 
 def frame(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str, Any] | None = None
 ) -> pd.DataFrame:
-    """The rows of one bound query as a DataFrame."""
+    """The rows of one bound query as a DataFrame (`?` parameters from a list, `$name`
+    ones from a dict)."""
     return con.execute(sql, params or []).df()

@@ -22,8 +22,9 @@ def stage_periods(
     con: duckdb.DuckDBPyConnection, sel: Selection, ids: tuple[str, ...]
 ) -> pd.DataFrame:
     """Actual stage periods (to the next entry, or the as-of date) up to the as-of date, and
-    planned ones with their slip in days (first entry - planned start; late when > 0);
-    `is_estimated`: an actual period whose start the source does not give."""
+    planned ones with their stage slip in days (late when > 0; the rule of `slip`, named in
+    `slip_case`) and their start slip; `is_estimated`: an actual period whose start the
+    source does not give."""
     day = sel.as_of_date
     if day is None or not ids:
         return pd.DataFrame(
@@ -35,14 +36,13 @@ def stage_periods(
                 "end_on",
                 "is_current",
                 "slip_days",
+                "slip_case",
+                "start_slip_days",
                 "is_estimated",
             ]
         )
-    return frame(
-        con,
-        sql_text("roadmap", "stage_periods"),
-        [ESTIMATED_ORIGIN, list(ids), day, day, day, day, list(ids)],
-    )
+    params = {"origin": ESTIMATED_ORIGIN, "ids": list(ids), "as_of": day}
+    return frame(con, sql_text("roadmap", "stage_periods"), params)
 
 
 def initiative_rows(initiatives: pd.DataFrame, attrs: pd.DataFrame) -> pd.DataFrame:

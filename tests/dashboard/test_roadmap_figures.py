@@ -34,7 +34,7 @@ def test_the_timeline_draws_actual_over_planned_periods(
     )
     assert planned.marker.color == "rgba(0,0,0,0)"  # outlined
     notes = [c[2] for c in planned.customdata]
-    assert "(entered 70 days late)" in notes
+    assert "(in it, 274 days past its planned end (entered 70 days late))" in notes
     units = [a.text for a in figure.layout.annotations if a.name == "unit"]
     assert units == ["Finance", "Legal", "Finance"]  # a heading per run
     names = [a.text for a in figure.layout.annotations if a.name == "initiative"]
@@ -63,10 +63,12 @@ def test_the_timeline_puts_each_name_over_its_bars_wrapped_to_fit_a_phone() -> N
 
 
 def test_slip_texts() -> None:
-    assert fig.slip_text(5) == "entered 5 days late"
-    assert fig.slip_text(0) == "entered on time"
-    assert fig.slip_text(-3) == "entered 3 days early"
-    assert fig.slip_text(math.nan) == "not due yet"
+    assert fig.slip_text("left", 5, 0) == "left 5 days late (entered on time)"
+    assert fig.slip_text("left", 0, -3) == "left on time (entered 3 days early)"
+    assert fig.slip_text("left", -2) == "left 2 days early"
+    assert fig.slip_text("in_stage", 0, 4) == "in it, within its plan (entered 4 days late)"
+    assert fig.slip_text("not_entered", 30) == "not entered, 30 days past its planned start"
+    assert fig.slip_text(None, math.nan) == "not due yet"
 
 
 def test_the_matrix_has_one_bubble_per_initiative_by_stage(
@@ -106,5 +108,5 @@ def test_the_timeline_has_a_table_of_its_periods(
     labels = [f"{n} ({i})" for n, i in zip(rows["name"], rows["initiative_id"], strict=True)]
     assert list(dict.fromkeys(r[0] for r in values["rows"])) == labels  # in the figure's order
     planned = [r[2] for r in values["rows"] if r[1] == "Operationalization"]
-    assert any(p.endswith("(entered 70 days late)") for p in planned)
+    assert any(p.endswith("past its planned end (entered 70 days late))") for p in planned)
     assert all(" to " in r[2] or " to " in r[3] for r in values["rows"])

@@ -40,17 +40,31 @@ def test_stage_periods_run_to_the_next_entry_or_the_as_of_date(
     ]
 
 
-def test_a_planned_stage_slips_by_its_entry_minus_its_planned_start(
+def test_a_planned_stage_slips_by_the_rule_of_the_backlogs_slip(
     reader: Reader, selection: Selection
 ) -> None:
+    """As of 2026-03-31 (see the slip test below): each planned stage's slip and the rule
+    that gave it, and its start slip (first entry - planned start)."""
     df = reader.fetch(q.stage_periods, selection, ("a", "b"))
-    planned = df[df["kind"] == "planned"].set_index(["initiative_id", "stage"])["slip_days"]
-    assert planned[("a", "Experimentation")] == 0
-    assert planned[("a", "Operationalization")] == 70  # entered 2025-01-10, planned 2024-11-01
-    assert (
-        planned[("a", "Standardization")] == 273
-    )  # not entered; planned 2025-07-01, as of 2026-03-31
-    assert pd.isna(planned[("b", "Operationalization")])  # planned after the as-of date
+    planned = df[df["kind"] == "planned"].set_index(["initiative_id", "stage"])
+    shown = planned[["slip_days", "slip_case", "start_slip_days"]].astype(object)
+    got = {k: tuple(None if pd.isna(v) else v for v in row) for k, row in shown.iterrows()}
+    assert got[("a", "Experimentation")] == (71, "left", 0)  # planned end 2024-10-31
+    assert got[("a", "Operationalization")] == (274, "in_stage", 70)
+    assert got[("a", "Standardization")] == (273, "not_entered", None)  # planned 2025-07-01
+    assert got[("b", "Operationalization")] == (None, None, None)  # not due yet
+
+
+def test_the_timeline_and_the_backlog_give_an_initiative_the_same_slip(
+    reader: Reader, selection: Selection
+) -> None:
+    """The backlog's slip is that of the latest planned stage that has one: the timeline's
+    planned bars say the same."""
+    periods = reader.fetch(q.stage_periods, selection, ("a", "b", "c"))
+    planned = periods[(periods["kind"] == "planned") & periods["slip_days"].notna()]
+    latest = planned.sort_values("start_on").groupby("initiative_id")["slip_days"].last()
+    found = q.slip(reader.con, selection).set_index("initiative_id")["slip_days"]
+    assert latest.astype(int).to_dict() == found.astype(int).to_dict()
 
 
 def test_the_timeline_takes_the_highest_strategic_impact_grouped_by_unit(
