@@ -130,8 +130,8 @@ def aggregate_into_db(
         job = EventsJob(todo, known, key, settings.plausible_months(), settings.reporting_currency)
         engine.aggregate(job, str(folder / "user-months"))
         result = load_files(db, [folder / "user-months"], settings, force=force, command=command)
-    except (RefusedFile, storage.StorageError) as exc:
-        result = LoadResult(status="refused", load_id=None)
+    except (RefusedFile, storage.StorageError, EngineError) as exc:
+        result = LoadResult(status="refused", load_id=None)  # a failed job: audited, too
         refuse(store, result, str(exc), command)
         return result
     finally:

@@ -20,6 +20,7 @@ from etl.aggregate import aggregate_into_db
 from etl.config import Settings
 from etl.events_duckdb import DuckDBEvents
 from etl.load import load_files
+from etl.storage import Store, read_audit
 from tests.conftest import SAMPLE, metrics_json, run_cli
 from tests.etl.user_months_helpers import (
     job_of,
@@ -217,3 +218,9 @@ def test_spark_without_java_says_how_to_get_it(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Java 17" in result.stderr and "make setup-spark" in result.stderr
     assert "Traceback" not in result.stderr
+    last = read_audit(Store(db))[-1]  # the failed job is in the log, like a refused load
+    assert (last["event"], last["command"].split(" ")[:3]) == (
+        "refused",
+        ["aggregate-events", "--engine", "spark"],
+    )
+    assert "Java 17" in last["error"]
