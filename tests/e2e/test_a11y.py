@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from tests.conftest import SAMPLE
 from tests.e2e.conftest import SCREENSHOTS, TIMEOUT_MS, settle
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-a11y")]
 
 INITIATIVE = "AI-0002"
 PAGES = {

@@ -15,7 +15,7 @@ from playwright.sync_api import Page
 from tests.conftest import run_cli
 from tests.e2e.conftest import expected_kpis, settle
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-brief")]
 
 FILTER_SETS = {
     "all": (),

@@ -16,7 +16,7 @@ from tests.dashboard.test_alerting_delivery import ENV, alerts_file, slack_texts
 from tests.e2e.conftest import expected_kpis
 from tests.e2e.test_brief import pdf_text
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-digest")]
 
 
 def test_digest001_sends_the_brief_and_the_open_alerts(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from tests.conftest import metrics_json, run_cli, write_csv
 from tests.e2e.conftest import server_errors, serving
 from tests.helpers import copy_store
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("e2e-live")]
 
 LOADS = 6
 AMOUNTS = [1000.0 * (k + 1) for k in range(LOADS)]

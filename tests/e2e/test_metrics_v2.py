@@ -23,7 +23,7 @@ from tests.e2e.conftest import (
     settle,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-metrics_v2")]
 
 
 def test_metricsv2001_money_at_risk_card_breaks_down_by_signal(

@@ -18,7 +18,7 @@ from tests.e2e.conftest import (
     shown_kpis,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-portfolio")]
 
 
 @pytest.mark.parametrize(

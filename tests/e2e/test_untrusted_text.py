@@ -18,7 +18,7 @@ from tests.dashboard.conftest import write_tiny
 from tests.dashboard.test_tables import CSV_CASES
 from tests.e2e.conftest import Console, server_errors, serving, settle
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-untrusted_text")]
 
 FORMULA = '=HYPERLINK("http://x","y")'
 LINK = '<a href="https://example.com/">Evil</a> <b>bold</b>'

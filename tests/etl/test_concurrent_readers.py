@@ -29,6 +29,9 @@ from tests.helpers import (
 )
 
 MONTHS = [f"{2024 + m // 12}-{m % 12 + 1:02d}" for m in range(24)]
+READS_PER_LOAD = 5
+"""Reads let overlap each load: with 24 loads, enough to interleave (the test asks for 6
+distinct states at least) at a few seconds per load."""
 
 
 def _month_files(folder: Path, month: str, k: int) -> list[Path]:
@@ -93,7 +96,7 @@ def test_metrics_readers_see_whole_loads_only(tmp_path: Path) -> None:
     try:
         _wait_for_reads(lambda: _lines(out), 1)
         expected = before_loads | _load_months(
-            db, tmp_path / "in", MONTHS, lambda: _lines(out), per_load=10
+            db, tmp_path / "in", MONTHS, lambda: _lines(out), per_load=READS_PER_LOAD
         )
     finally:
         stop.set()
@@ -102,7 +105,7 @@ def test_metrics_readers_see_whole_loads_only(tmp_path: Path) -> None:
     assert reader.exitcode == 0
     reads = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["error"] for r in reads if "error" in r] == []
-    assert len(reads) >= 10 * len(MONTHS)
+    assert len(reads) >= READS_PER_LOAD * len(MONTHS)
     seen = [r["load_id"] for r in reads]
     assert seen == sorted(seen), "a reader went back to an older state"
     assert len(set(seen)) >= 6, f"reads did not interleave with the loads: {sorted(set(seen))}"

@@ -94,20 +94,25 @@ streams = st.lists(
 
 
 @settings(
-    max_examples=15,
+    max_examples=5,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(files=streams)
+@given(cases=st.lists(streams, min_size=1, max_size=4))
 def test_generated_event_streams_aggregate_alike(
-    spark: Any, tmp_path_factory: pytest.TempPathFactory, files: list[tuple[str, list[Any]]]
+    spark: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+    cases: list[list[tuple[str, list[Any]]]],
 ) -> None:
+    """Several generated streams per example, side by side in one lake (a Spark job costs
+    seconds, a stream milliseconds): every file of every stream, one job per engine."""
     folder = tmp_path_factory.mktemp("stream")
     paths: list[Path | str] = []
-    for i, (fmt, rows) in enumerate(files):
-        # duplicates within and across files, and files of the same month side by side
-        month = folder / f"month=2026-0{1 + i % 2}"
-        paths.append(write_events(month / f"usage_events-{i}.{fmt}", rows + rows[:2]))
+    for n, files in enumerate(cases):
+        for i, (fmt, rows) in enumerate(files):
+            # duplicates within and across files, and files of the same month side by side
+            month = folder / f"stream-{n}" / f"month=2026-0{1 + i % 2}"
+            paths.append(write_events(month / f"usage_events-{i}.{fmt}", rows + rows[:2]))
 
     by_duckdb, by_spark = _both(spark, paths, folder / "out")
 
