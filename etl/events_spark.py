@@ -328,7 +328,10 @@ def _aggregate(spark: SparkSession, job: EventsJob, out: str) -> Manifest:
     _prepare_out(spark, base)
     if not job.files:
         return _finish(spark, job, base, {}, {}, {}, 0)
-    checked = _checked(spark, job).persist(StorageLevel.MEMORY_AND_DISK)
+    # read twice (the user-months, then the counts); kept on disk only: a memory level
+    # reads a spilled partition back into the heap whole, which a month of 4M events
+    # overflows on a default 1 GB driver (java.lang.OutOfMemoryError at 100M events)
+    checked = _checked(spark, job).persist(StorageLevel.DISK_ONLY)
     try:
         checked.where("kind = 'user'").select(
             "initiative_id", "month", "user_key"
