@@ -140,12 +140,13 @@ def parse_condition(text: str) -> Condition:
     if head not in (*TEXT_TYPES, *NUMBER_TYPES):
         known = ", ".join(dict.fromkeys((*TEXT_TYPES, *NUMBER_TYPES, *NO_VALUE_TYPES)))
         raise ValueError(f"the filter type must be one of {known}")
-    if head == "inRange" and len(_range(tail)) != 2:
+    if head == "inRange" and len(_numbers(tail)) != 2:
         raise ValueError("an inRange filter is written LOW..HIGH, e.g. roi:inRange:0..0.5")
     return Condition(column, head, tail, join)
 
 
-def _range(value: str) -> list[float]:
+def _numbers(value: str) -> list[float]:
+    """The numbers of a condition's value: one, or LOW..HIGH (none when one is not a number)."""
     try:
         return [float(v) for v in value.split("..")]
     except ValueError:
@@ -198,9 +199,9 @@ def _grid_condition(condition: Condition, kind: str) -> dict[str, Any] | None:
     if condition.kind not in NUMBER_TYPES:
         return None
     if condition.kind == "inRange":
-        low, high = _range(condition.value)
+        low, high = _numbers(condition.value)
         return {**spec, "filter": low, "filterTo": high}
-    numbers = _range(condition.value)
+    numbers = _numbers(condition.value)
     return {**spec, "filter": numbers[0]} if len(numbers) == 1 else None
 
 

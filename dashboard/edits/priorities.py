@@ -111,11 +111,6 @@ def overrides_of(store: EditsStore) -> dict[str, Override]:
         return {row.initiative_id: _override(row) for row in conn.execute(sa.select(r))}
 
 
-def override_version(store: EditsStore, initiative_id: str) -> int:
-    with store.read() as conn:
-        return version_of(conn, override_subject(initiative_id))
-
-
 def override_and_version(store: EditsStore, initiative_id: str) -> tuple[Override | None, int]:
     """The initiative's rank override (None without one) and its version, read together:
     the version a form opened on."""

@@ -220,7 +220,7 @@ def portfolio_version(db: Path) -> int:
 def override_version(db: Path, initiative_id: str) -> int:
     store = EditsStore.for_database(db, Settings())
     try:
-        return priorities.override_version(store, initiative_id)
+        return priorities.override_and_version(store, initiative_id)[1]
     finally:
         store.dispose()
 
