@@ -9,7 +9,6 @@ from bench.common import RESULTS
 
 RATIOS: dict[str, tuple[str, bool]] = {
     "etl": ("load_vs_raw_ratio", True),
-    "refresh": ("incremental_vs_full_ratio", False),
     "metrics_cli": ("metrics_vs_empty_ratio", False),
     "memory": ("load_vs_raw_rss_ratio", False),
     "dashboard": ("p50_vs_floor_ratio", False),
@@ -17,7 +16,11 @@ RATIOS: dict[str, tuple[str, bool]] = {
 """Each section's ratio and whether higher is better. The dashboard is guarded on its p50:
 at quick scale its p95 rests on a handful of requests and moves more than 2x run to run.
 `dashboard_uncached` is not guarded yet: over seven quick runs its p50 ratio to the cached
-views went from 12 to 40 (see docs/performance.md)."""
+views went from 12 to 40 (see docs/performance.md). `refresh` is not guarded at quick scale:
+both of its refreshes are mostly the fixed cost of two statements (5 ms against 16 ms here,
+17 ms against 21 ms on a CI machine with slower writes), so its ratio measures the disk, not
+the design; that the refresh reads only the touched months is a test
+(`test_only_touched_months_are_recomputed`), and the full run records the ratio (0.025)."""
 
 TOLERANCE = 2.0
 
