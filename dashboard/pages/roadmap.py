@@ -408,12 +408,19 @@ def register_ranking(app: Dash, data: Database) -> None:
             "rank": Output("roadmap-override-rank", "value"),
             "reason": Output("roadmap-override-reason", "value"),
             "version": Output("roadmap-override-version", "data"),
+            "closed": [
+                Output("roadmap-override-rank", "disabled"),
+                Output("roadmap-override-reason", "disabled"),
+                Output("roadmap-override-submit", "disabled"),
+            ],
         },
         inputs={"initiative_id": Input("roadmap-override-initiative", "value")},
     )
     def open_override(initiative_id: str | None) -> dict[str, Any]:
-        """The chosen initiative's override in force, and the version the form opens on."""
-        return ranking_view.opened_override(data, initiative_id)
+        """The chosen initiative's override in force, and the version the form opens on;
+        the fields open with it."""
+        opened = ranking_view.opened_override(data, initiative_id)
+        return {**opened, "closed": [opened["closed"]] * 3}
 
     @app.callback(
         output={

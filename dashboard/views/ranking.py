@@ -102,21 +102,26 @@ def override_form(options: list[dict[str, str]]) -> Component:
                     dbc.Col(
                         [
                             dbc.Label("Rank (blank: by score)", html_for="roadmap-override-rank"),
-                            dbc.Input(id="roadmap-override-rank", type="text", inputMode="numeric"),
+                            dbc.Input(
+                                id="roadmap-override-rank",
+                                type="text",
+                                inputMode="numeric",
+                                disabled=True,
+                            ),
                         ],
                         md=3,
                     ),
                     dbc.Col(
                         [
                             dbc.Label("Reason", html_for="roadmap-override-reason"),
-                            dbc.Input(id="roadmap-override-reason", maxLength=5000),
+                            dbc.Input(id="roadmap-override-reason", maxLength=5000, disabled=True),
                         ],
                         md=9,
                     ),
                 ],
                 className="g-2 mt-1",
             ),
-            dbc.Button("Set rank", id="roadmap-override-submit", className="mt-2"),
+            dbc.Button("Set rank", id="roadmap-override-submit", className="mt-2", disabled=True),
             dcc.Store(id="roadmap-override-version"),
         ],
         id="roadmap-override-form",
@@ -153,13 +158,14 @@ def submit_weights(
 
 def opened_override(data: Database, initiative_id: str | None) -> dict[str, Any]:
     """The form's fields for the chosen initiative: its override in force (blank without
-    one) and the version the form opens on, which a save must still find."""
+    one) and the version the form opens on, which a save must still find. The fields stay
+    disabled until then, so nothing typed is overwritten and no save goes without a version."""
     if not initiative_id:
-        return {"rank": "", "reason": "", "version": None}
+        return {"rank": "", "reason": "", "version": None, "closed": True}
     held, version = priorities.override_and_version(data.edits, initiative_id)
     if held is None:
-        return {"rank": "", "reason": "", "version": version}
-    return {"rank": str(held.rank), "reason": held.reason, "version": version}
+        return {"rank": "", "reason": "", "version": version, "closed": False}
+    return {"rank": str(held.rank), "reason": held.reason, "version": version, "closed": False}
 
 
 def submit_override(
