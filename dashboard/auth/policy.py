@@ -77,6 +77,13 @@ ANONYMOUS = Actor(name="anonymous", role=None)
 """Who reads when sign-in is off: every page, no write."""
 
 
+def sees_data_details(actor: Actor, sign_in: bool) -> bool:
+    """Whether the data page shows `actor` the rejected values themselves (a raw user id of
+    an event, a mistyped name): the data team and admins; with sign-in off, whoever reads on
+    the loopback address. Everyone else sees each reject's row, column and reason."""
+    return actor.may(Permission.SEE_DATA_DETAILS) or (not sign_in and not actor.signed_in)
+
+
 def refusal(actor: Actor, permission: Permission, owner: str | None) -> str:
     if not actor.signed_in:
         return "sign in to make changes"

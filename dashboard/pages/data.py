@@ -10,7 +10,9 @@ from dash import Dash, Input, Output, dcc, html
 from dashboard.components import graph_card
 from dashboard.components.tables import grid
 from dashboard.db import Database
-from dashboard.views.data import REJECTS_EXPORT_NAME, data, rejects_csv
+from dashboard.auth.policy import sees_data_details
+from dashboard.auth.web import current_actor
+from dashboard.views.data import REJECTS_EXPORT_NAME, data, rejects_csv, without_reject_values
 from dashboard.views.deliveries import failed_deliveries_view
 
 PATH = "/data"
@@ -97,7 +99,10 @@ def register(app: Dash, data_source: Database) -> None:
     )
     def update_data(search: str | None) -> dict[str, Any]:
         with data_source.reader() as reader:
-            return reader.view(data, search, reader.audit_stamp)
+            view = reader.view(data, search, reader.audit_stamp)
+        if sees_data_details(current_actor(), data_source.settings.sign_in):
+            return view
+        return without_reject_values(view)
 
     @app.callback(
         Output("data-failed-deliveries", "children"),
@@ -112,8 +117,9 @@ def register(app: Dash, data_source: Database) -> None:
         prevent_initial_call=True,
     )
     def export_rejects(_: int | None) -> Any:
+        details = sees_data_details(current_actor(), data_source.settings.sign_in)
         with data_source.reader() as reader:
-            text = rejects_csv(reader)
+            text = rejects_csv(reader, with_values=details)
         return {
             "content": text,
             "filename": REJECTS_EXPORT_NAME,

@@ -117,10 +117,22 @@ def load_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
 REJECTS_EXPORT_NAME = "scaleboard-rejects.csv"
 
 
-def rejects_csv(reader: Reader) -> str:
-    """Every rejected row (not only those shown) as CSV, headers as shown; no cell runs as a
-    formula in a spreadsheet (`csv_cell`)."""
+VALUE_WITHHELD = "(shown to the data team)"
+"""What stands in a rejected value for a reader who may not see it."""
+
+
+def without_reject_values(view: dict[str, Any]) -> dict[str, Any]:
+    """The data view with each rejected value withheld (a new dict; the cached one stays)."""
+    rows = [{**row, "value": VALUE_WITHHELD} for row in view["reject_rows"]]
+    return {**view, "reject_rows": rows}
+
+
+def rejects_csv(reader: Reader, with_values: bool = True) -> str:
+    """Every rejected row (not only those shown) as CSV, headers as shown, the values
+    withheld unless `with_values`; no cell runs as a formula in a spreadsheet (`csv_cell`)."""
     rows = reader.fetch(q.all_rejects)
+    if not with_values:
+        rows = rows.assign(value=VALUE_WITHHELD)
     headers = {c["field"]: c["headerName"] for c in REJECT_COLUMNS}
     safe = csv_safe(rows[list(headers)].rename(columns=headers))
     return str(safe.to_csv(index=False, quoting=csv.QUOTE_ALL))

@@ -7,6 +7,8 @@ and each refusal lands in `scaleboard audit`."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +20,7 @@ import requests
 
 from dashboard.edits import priorities, targets
 from dashboard.edits.store import EditsStore
+from dashboard.views.data import VALUE_WITHHELD
 from etl.config import Settings
 from tests.auth.http_tools import annotate, audit_entries, callback
 from tests.conftest import run_cli
@@ -405,3 +408,26 @@ def test_sign_in_off_refuses_to_listen_beyond_loopback(db: Path) -> None:
     result = run_cli("serve", "--db", db, "--host", "0.0.0.0", env={"SCALEBOARD_SIGN_IN": "off"})
     assert result.returncode == 2
     assert "loopback only" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_only_the_data_team_and_admins_see_rejected_values(
+    url: str, db: Path, tmp_path: Path
+) -> None:
+    """A rejected value may be a raw user id or a mistyped name: the other roles see each
+    reject's row, column and reason, on the page and in its export, not the value."""
+    events = tmp_path / "usage_events.csv"
+    events.write_text(
+        "initiative_id,user_id,event_time,action\nAI-9999,x@example.com,2026-01-05,\n"
+    )
+    assert run_cli("load", "--db", db, events).returncode == 1  # loaded, with a reject
+    for name in ROLES:
+        session = signed_in(url, name)
+        page = callback(session, url, "data-rejects", {"app-location": ""}).json()
+        shown = {row["value"] for row in page["response"]["data-rejects"]["rowData"]}
+        export = callback(session, url, "data-rejects-download", {"data-rejects-export": 1})
+        content = export.json()["response"]["data-rejects-download"]["data"]["content"]
+        exported = {row["Value"] for row in csv.DictReader(io.StringIO(content))}
+        if name in ("dana", "ada"):
+            assert "AI-9999" in shown and "AI-9999" in exported, name
+        else:
+            assert shown == exported == {VALUE_WITHHELD}, name
