@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from dashboard.alerting.service import check as run_check
 from dashboard.edits.alert_state import delivery_counts
 from dashboard.edits.store import EditsStore
 from dashboard.views.deliveries import failed_deliveries_view
@@ -288,3 +289,21 @@ def test_aggregate_events_out_checks_no_alerts(tmp_path: Path, hooks: Hooks) -> 
     loaded = run_cli("load", "--db", db, out, "--json", env=env)
     assert loaded.returncode == 0, loaded.stderr
     assert sorted(json.loads(loaded.stdout)["alerts"]["opened"]) == OPENED
+
+
+def test_retries_wait_the_doubling_backoff_between_tries(tmp_path: Path, hooks: Hooks) -> None:
+    db, files = tiny(tmp_path)
+    assert run_cli("load", "--db", db, files).returncode == 0
+    path = alerts_file(tmp_path, hooks, None, attempts=5)  # backoff 0.01 s, at most 0.05 s
+    hooks.failing.add("/teams")
+    waits: list[tuple[float, int]] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append((seconds, hooks.tries.get("/teams", 0)))
+
+    result = run_check(db, Settings(), path, sleep=sleep)
+    teams = next(d for d in result.deliveries if d.channel == "teams")
+    assert (teams.sent, teams.attempts) == (False, 5)
+    # (the wait, the tries made before it): one wait between each two tries, doubled, capped
+    assert waits == [(0.01, 1), (0.02, 2), (0.04, 3), (0.05, 4)]
+    assert hooks.tries["/teams"] == 5 and hooks.tries["/slack"] == 1  # slack: sent, no wait
