@@ -307,3 +307,29 @@ def test_retries_wait_the_doubling_backoff_between_tries(tmp_path: Path, hooks: 
     # (the wait, the tries made before it): one wait between each two tries, doubled, capped
     assert waits == [(0.01, 1), (0.02, 2), (0.04, 3), (0.05, 4)]
     assert hooks.tries["/teams"] == 5 and hooks.tries["/slack"] == 1  # slack: sent, no wait
+
+
+def test_scaleboard_alerts_names_the_rules_file(tmp_path: Path, hooks: Hooks) -> None:
+    db, files = tiny(tmp_path)
+    elsewhere = tmp_path / "config"
+    elsewhere.mkdir()
+    rules = alerts_file(elsewhere, hooks, None)  # not beside the database
+    env = {"SCALEBOARD_ALERTS": str(rules)}
+    assert run_cli("load", "--db", db, files).returncode == 0  # no file beside it: no check
+    assert hooks.tries == {}
+    missing = run_cli("alerts", "check", "--db", db)
+    assert missing.returncode == 2
+    assert f"no alerts file at {tmp_path / 'alerts.toml'}" in missing.stderr
+
+    checked = run_cli("alerts", "check", "--db", db, "--json", env=env)
+    assert checked.returncode == 0, checked.stderr
+    result = json.loads(checked.stdout)
+    assert result["config"] == str(rules) and sorted(result["opened"]) == OPENED
+    assert len(hooks.received["/slack"]) == len(hooks.received["/teams"]) == 1
+
+    loaded = run_cli("load", "--db", db, files, "--force", "--json", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert json.loads(loaded.stdout)["alerts"]["config"] == str(rules)  # the load's check too
+    given = run_cli("alerts", "check", "--db", db, "--config", tmp_path / "x.toml", env=env)
+    assert given.returncode == 2  # --config comes first
+    assert f"no alerts file at {tmp_path / 'x.toml'}" in given.stderr
