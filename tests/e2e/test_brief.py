@@ -1,7 +1,7 @@
 """`scaleboard report`: the brief printed by Debian's chromium, read back with poppler's
-`pdftotext` and `pdfinfo`, is one A4 landscape page holding the KPI values of `metrics
---json` for the same filters; the PNG has the brief's size. Each command launches one
-Chromium for all the files it writes."""
+`pdftotext` and `pdfinfo`, is one A4 landscape page holding the KPI values and the money at
+risk by signal of `metrics --json` for the same filters; the PNG has the brief's size. Each
+command launches one Chromium for all the files it writes."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import run_cli
+from etl.registry import SIGNAL_LABELS, metric
+from tests.conftest import metrics_json, run_cli
 from tests.e2e.conftest import expected_kpis, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-brief")]
@@ -58,6 +59,18 @@ def assert_a4_landscape(path: Path) -> None:
     assert abs(height - A4_LANDSCAPE_PTS[1]) <= CHROMIUM_STEP_PTS, (width, height)
 
 
+def expected_risk(db: Path, *options: str) -> dict[str, str]:
+    """Each signal's money at risk in `metrics --json` for these options, formatted as the
+    money-at-risk KPI card formats money."""
+    metrics = metrics_json(db, *options)
+    money = metric("cost_at_risk")
+    by_signal = metrics["cost_at_risk_by_signal"]
+    return {
+        label: money.format(by_signal[key], metrics["currency"])
+        for key, label in SIGNAL_LABELS.items()
+    }
+
+
 def png_size(path: Path) -> tuple[int, int]:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -79,6 +92,9 @@ def test_brief001_pdf_holds_the_kpis_of_metrics_json(
     assert_a4_landscape(pdf)
     for element_id, value in expected_kpis(e2e_db, *options).items():
         assert value in text, f"{element_id}: {value} not in the brief"
+    for label, value in expected_risk(e2e_db, *options).items():
+        shown = re.search(rf"^\s*{re.escape(label)}\s+(\S+) · ", text, re.MULTILINE)
+        assert shown and shown[1] == value, f"{label}: {value} not in the brief"
     for heading in (
         "Money at risk by signal",
         "Maturity funnel",
