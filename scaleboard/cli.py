@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -30,6 +30,9 @@ from scaleboard.options import (
     fail,
     filters_of,
 )
+
+if TYPE_CHECKING:
+    from etl.load import LoadResult
 
 app = typer.Typer(
     name="scaleboard",
@@ -122,7 +125,6 @@ def load(
     from etl.adapters import AdapterOptions
     from etl.config import get_settings
     from etl.load import load_files
-    from scaleboard.report import print_alerts, print_load
 
     with _progress(as_json) as progress:
         result = load_files(
@@ -139,12 +141,20 @@ def load(
             adapter_options=AdapterOptions(initiative, initiative_tag, map_file, cost_column),
         )
     alerts = after_load(_db(db)) if result.status != "refused" and not dry_run else None
+    _print_loaded(result, alerts, as_json)
+    raise typer.Exit(result.exit_code)
+
+
+def _print_loaded(result: LoadResult, alerts: dict[str, Any] | None, as_json: bool) -> None:
+    """A load's outcome and the alert check that followed it, the same for every command
+    that loads (`load`, `aggregate-events`)."""
+    from scaleboard.report import print_alerts, print_load
+
     if as_json:
         _print_json({**result.to_json(), **({"alerts": alerts} if alerts else {})})
     else:
         print_load(result)
         print_alerts(alerts)
-    raise typer.Exit(result.exit_code)
 
 
 @app.command("aggregate-events")
@@ -176,7 +186,8 @@ def aggregate_events(
     as_json: JsonOption = False,
 ) -> None:
     """Usage events to monthly active users on DuckDB or Spark, then into the database as
-    `load` of the same events would put them (or, with --out, a folder for a later load)."""
+    `load` of the same events would put them, alert check included (or, with --out, a
+    folder for a later load, which runs the check then)."""
     from etl.aggregate import SparkOptions, make_engine, parse_conf
     from etl.config import get_settings
     from etl.readers import RefusedFile
@@ -189,7 +200,6 @@ def aggregate_events(
             _aggregate_out(chosen, out, paths, initiatives, key_format, db, as_json)
             return
         from etl.aggregate import aggregate_into_db
-        from scaleboard.report import print_load
 
         command = "aggregate-events --engine " + engine + " " + " ".join(paths)
         result = aggregate_into_db(
@@ -197,10 +207,8 @@ def aggregate_events(
         )
     except (EngineError, RefusedFile, StorageError) as exc:
         raise fail(str(exc)) from None
-    if as_json:
-        _print_json(result.to_json())
-    else:
-        print_load(result)
+    alerts = after_load(_db(db)) if result.status != "refused" else None
+    _print_loaded(result, alerts, as_json)
     raise typer.Exit(result.exit_code)
 
 

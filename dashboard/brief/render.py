@@ -104,9 +104,9 @@ class Renderer:
                 raise RenderError(f"the brief's charts failed to draw ({state})")
             if kind == "png":
                 return page.screenshot(type="png", full_page=False)
-            return page.pdf(
-                format="A4",
-                landscape=True,
+            return page.pdf(  # A4 in mm: Playwright's "A4" (8.27 x 11.7 in) prints 1 pt too wide
+                width="297mm",
+                height="210mm",
                 print_background=True,
                 scale=size.print_scale,
                 margin={"top": "8mm", "bottom": "8mm", "left": "8mm", "right": "8mm"},

@@ -1,7 +1,7 @@
-"""Alerts delivered for real: `scaleboard alerts check` and `load` post Slack and Teams
-payloads to a local HTTP server and mail a local SMTP server over STARTTLS (a self-signed
-certificate the test makes); an alert fires once until it clears; a failing delivery is
-retried with backoff, reported, and sent by a later check."""
+"""Alerts delivered for real: `scaleboard alerts check`, `load` and `aggregate-events` post
+Slack and Teams payloads to a local HTTP server and mail a local SMTP server over STARTTLS (a
+self-signed certificate the test makes); an alert fires once until it clears; a failing
+delivery is retried with backoff, reported, and sent by a later check."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from dashboard.alerting.service import check as run_check
 from dashboard.edits.alert_state import delivery_counts
 from dashboard.edits.store import EditsStore
 from dashboard.views.deliveries import failed_deliveries_view
@@ -26,6 +27,7 @@ from tests.dashboard.alert_servers import (
     webhook_server,
 )
 from tests.dashboard.conftest import write_tiny
+from tests.etl.user_months_helpers import write_events
 
 RULES = """
 [[rules]]
@@ -114,6 +116,15 @@ def slack_texts(payload: dict[str, Any]) -> str:
     return "\n".join(b["text"]["text"] for b in payload["blocks"] if "text" in b)
 
 
+OPENED = [
+    "adoption_below_target:portfolio",
+    "decay-10:a:m1:accuracy",
+    "money_at_risk_above:portfolio",
+    "stalled_pilot:b",
+]
+"""The alerts the tiny portfolio opens under RULES."""
+
+
 def test_load_delivers_each_format_once(tmp_path: Path, hooks: Hooks, inbox: Inbox) -> None:
     db, files = tiny(tmp_path)
     alerts_file(tmp_path, hooks, inbox)
@@ -121,12 +132,7 @@ def test_load_delivers_each_format_once(tmp_path: Path, hooks: Hooks, inbox: Inb
     assert loaded.returncode == 0, loaded.stderr
     summary = json.loads(loaded.stdout)["alerts"]
     assert summary["failed"] is False, summary
-    assert sorted(summary["opened"]) == [
-        "adoption_below_target:portfolio",
-        "decay-10:a:m1:accuracy",
-        "money_at_risk_above:portfolio",
-        "stalled_pilot:b",
-    ]
+    assert sorted(summary["opened"]) == OPENED
     (slack,) = hooks.received["/slack"]
     assert slack["text"] == "Scaleboard: 3 new alerts"
     assert slack["blocks"][0]["type"] == "header"
@@ -221,3 +227,109 @@ def test_the_load_stands_when_the_alert_step_fails(tmp_path: Path) -> None:
     as_json = run_cli("load", "--db", db, files, "--force", "--json")
     assert as_json.returncode == 0
     assert "condition must be one of" in json.loads(as_json.stdout)["alerts"]["error"]
+
+
+def one_event(folder: Path) -> Path:
+    """An event file with one user of initiative a in the as-of month."""
+    return write_events(folder / "events" / "usage_events.csv", [("a", "u1", "2026-03-05", None)])
+
+
+def test_aggregate_events_delivers_as_load_does(tmp_path: Path, hooks: Hooks, inbox: Inbox) -> None:
+    db, files = tiny(tmp_path)
+    assert run_cli("load", "--db", db, files).returncode == 0  # no alerts file yet
+    alerts_file(tmp_path, hooks, inbox)
+    events = one_event(tmp_path)
+    args = ("aggregate-events", "--engine", "duckdb", "--db", db, events)
+    loaded = run_cli(*args, "--json", env=ENV)
+    assert loaded.returncode == 0, loaded.stderr
+    result = json.loads(loaded.stdout)
+    assert result["rows_loaded"] == 1
+    summary = result["alerts"]
+    assert summary["failed"] is False, summary
+    assert sorted(summary["opened"]) == OPENED
+    assert [d["channel"] for d in summary["deliveries"]] == ["slack", "teams", "sponsors"]
+    (slack,) = hooks.received["/slack"]
+    assert slack["text"] == "Scaleboard: 3 new alerts"
+    (teams,) = hooks.received["/teams"]
+    assert teams["attachments"][0]["content"]["type"] == "AdaptiveCard"
+    (mail,) = inbox.messages
+    assert mail["Subject"] == "Scaleboard: 2 new alerts"
+
+    again = run_cli(*args, "--force", env=ENV)
+    assert again.returncode == 0, again.stderr
+    assert "alerts: 4 found, 0 new, 0 cleared, 0 messages sent" in again.stdout
+    assert len(hooks.received["/slack"]) == 1 and len(inbox.messages) == 1  # no duplicate
+
+
+def test_aggregate_events_out_checks_no_alerts(tmp_path: Path, hooks: Hooks) -> None:
+    """--out loads nothing, so there is nothing to check yet: the later `load` of the folder
+    runs the check (even with the rules and the default database configured)."""
+    db, files = tiny(tmp_path)
+    assert run_cli("load", "--db", db, files).returncode == 0
+    rules = alerts_file(tmp_path, hooks, None)
+    events = one_event(tmp_path)
+    env = {
+        "SCALEBOARD_DB": str(db),
+        "SCALEBOARD_ALERTS": str(rules),
+        "SCALEBOARD_PSEUDONYM_KEY": "a test secret",
+    }
+    out = tmp_path / "user-months"
+    written = run_cli(
+        "aggregate-events",
+        "--out",
+        out,
+        "--initiatives",
+        files / "initiatives.csv",
+        events,
+        "--json",
+        env=env,
+    )
+    assert written.returncode == 0, written.stderr
+    assert "alerts" not in json.loads(written.stdout) and hooks.tries == {}
+    loaded = run_cli("load", "--db", db, out, "--json", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert sorted(json.loads(loaded.stdout)["alerts"]["opened"]) == OPENED
+
+
+def test_retries_wait_the_doubling_backoff_between_tries(tmp_path: Path, hooks: Hooks) -> None:
+    db, files = tiny(tmp_path)
+    assert run_cli("load", "--db", db, files).returncode == 0
+    path = alerts_file(tmp_path, hooks, None, attempts=5)  # backoff 0.01 s, at most 0.05 s
+    hooks.failing.add("/teams")
+    waits: list[tuple[float, int]] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append((seconds, hooks.tries.get("/teams", 0)))
+
+    result = run_check(db, Settings(), path, sleep=sleep)
+    teams = next(d for d in result.deliveries if d.channel == "teams")
+    assert (teams.sent, teams.attempts) == (False, 5)
+    # (the wait, the tries made before it): one wait between each two tries, doubled, capped
+    assert waits == [(0.01, 1), (0.02, 2), (0.04, 3), (0.05, 4)]
+    assert hooks.tries["/teams"] == 5 and hooks.tries["/slack"] == 1  # slack: sent, no wait
+
+
+def test_scaleboard_alerts_names_the_rules_file(tmp_path: Path, hooks: Hooks) -> None:
+    db, files = tiny(tmp_path)
+    elsewhere = tmp_path / "config"
+    elsewhere.mkdir()
+    rules = alerts_file(elsewhere, hooks, None)  # not beside the database
+    env = {"SCALEBOARD_ALERTS": str(rules)}
+    assert run_cli("load", "--db", db, files).returncode == 0  # no file beside it: no check
+    assert hooks.tries == {}
+    missing = run_cli("alerts", "check", "--db", db)
+    assert missing.returncode == 2
+    assert f"no alerts file at {tmp_path / 'alerts.toml'}" in missing.stderr
+
+    checked = run_cli("alerts", "check", "--db", db, "--json", env=env)
+    assert checked.returncode == 0, checked.stderr
+    result = json.loads(checked.stdout)
+    assert result["config"] == str(rules) and sorted(result["opened"]) == OPENED
+    assert len(hooks.received["/slack"]) == len(hooks.received["/teams"]) == 1
+
+    loaded = run_cli("load", "--db", db, files, "--force", "--json", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert json.loads(loaded.stdout)["alerts"]["config"] == str(rules)  # the load's check too
+    given = run_cli("alerts", "check", "--db", db, "--config", tmp_path / "x.toml", env=env)
+    assert given.returncode == 2  # --config comes first
+    assert f"no alerts file at {tmp_path / 'x.toml'}" in given.stderr

@@ -1,9 +1,11 @@
 """`scaleboard report`: the brief printed by Debian's chromium, read back with poppler's
-`pdftotext`, holds the KPI values of `metrics --json` for the same filters; the PNG has
-the brief's size. Each command launches one Chromium for all the files it writes."""
+`pdftotext` and `pdfinfo`, is one A4 landscape page holding the KPI values and the money at
+risk by signal of `metrics --json` for the same filters; the PNG has the brief's size. Each
+command launches one Chromium for all the files it writes."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import subprocess
@@ -12,7 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import run_cli
+from etl.registry import SIGNAL_LABELS, metric
+from tests.conftest import metrics_json, run_cli
 from tests.e2e.conftest import expected_kpis, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-brief")]
@@ -21,6 +24,10 @@ FILTER_SETS = {
     "all": (),
     "finance-at-2026-03": ("--business-unit", "Finance", "--as-of", "2026-03"),
 }
+A4_LANDSCAPE_PTS = (841.89, 595.28)
+"""297 x 210 mm. Chromium sizes a PDF page in steps of 1/75 in (0.96 pt), so a page it
+prints as A4 is within one step of it."""
+CHROMIUM_STEP_PTS = 0.96
 
 
 def pdf_text(path: Path) -> str:
@@ -35,6 +42,33 @@ def pdf_pages(path: Path) -> int:
     done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
     line = next(x for x in done.stdout.splitlines() if x.startswith("Pages:"))
     return int(line.split()[1])
+
+
+def pdf_page_size(path: Path) -> tuple[float, float]:
+    """(width, height) in points of the first page, as `pdfinfo` reads them."""
+    done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("Page size:"))
+    found = re.match(r"Page size:\s+([\d.]+) x ([\d.]+) pts", line)
+    assert found, line
+    return float(found[1]), float(found[2])
+
+
+def assert_a4_landscape(path: Path) -> None:
+    width, height = pdf_page_size(path)
+    assert abs(width - A4_LANDSCAPE_PTS[0]) <= CHROMIUM_STEP_PTS, (width, height)
+    assert abs(height - A4_LANDSCAPE_PTS[1]) <= CHROMIUM_STEP_PTS, (width, height)
+
+
+def expected_risk(db: Path, *options: str) -> dict[str, str]:
+    """Each signal's money at risk in `metrics --json` for these options, formatted as the
+    money-at-risk KPI card formats money."""
+    metrics = metrics_json(db, *options)
+    money = metric("cost_at_risk")
+    by_signal = metrics["cost_at_risk_by_signal"]
+    return {
+        label: money.format(by_signal[key], metrics["currency"])
+        for key, label in SIGNAL_LABELS.items()
+    }
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -55,8 +89,12 @@ def test_brief001_pdf_holds_the_kpis_of_metrics_json(
     assert "Traceback" not in result.stderr
     text = pdf_text(pdf)
     assert pdf_pages(pdf) == 1
+    assert_a4_landscape(pdf)
     for element_id, value in expected_kpis(e2e_db, *options).items():
         assert value in text, f"{element_id}: {value} not in the brief"
+    for label, value in expected_risk(e2e_db, *options).items():
+        shown = re.search(rf"^\s*{re.escape(label)}\s+(\S+) · ", text, re.MULTILINE)
+        assert shown and shown[1] == value, f"{label}: {value} not in the brief"
     for heading in (
         "Money at risk by signal",
         "Maturity funnel",
@@ -106,6 +144,7 @@ def test_brief003_export_brief_downloads_the_filters_brief(
     download.value.save_as(saved)
     text = pdf_text(saved)
     assert pdf_pages(saved) == 1
+    assert_a4_landscape(saved)
     expected = expected_kpis(e2e_db, "--business-unit", "Finance", "--as-of", "2026-03")
     assert all(value in text for value in expected.values()), (expected, text)
     assert "Business unit: Finance" in text
