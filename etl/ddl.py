@@ -6,8 +6,17 @@ import duckdb
 
 from etl.contracts import ENTITIES, STAGE_ORDER, columns_of
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump when a table changes shape, and add the step to `MIGRATIONS`."""
+
+_SIGHTINGS_V4 = """
+create table if not exists inventory_sightings (
+    initiative_id varchar, inventory_year integer, as_of date, business_unit varchar,
+    name varchar, stage varchar, stage_date date, status varchar, program_owner varchar,
+    risk_tier varchar, started_on date, description varchar,
+    load_id bigint, source_file varchar, row_number bigint
+)"""
+"""`inventory_sightings` as version 4 made it, for the migration to version 5."""
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     # 2: the monthly actives the events engine writes are a source that staging reads, not
@@ -15,8 +24,29 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("alter table if exists mart_monthly_active rename to usage_monthly_active",),
     # 3: new tables only (cost_reconciliation, adoption_reports): `create_schema` adds them.
     3: (),
-    # 4: a new table only (inventory_sightings).
-    4: (),
+    # 4: a new table only (inventory_sightings), created here so that step 5 finds it.
+    4: (_SIGHTINGS_V4,),
+    # 5: whether a sighting's (agency, name) is the only one in its file, which matching
+    # across years needs; a file's rejected rows were not kept, so older sightings count
+    # the stored rows of their file only.
+    5: (
+        "alter table inventory_sightings add column if not exists is_name_unique boolean",
+        """
+        update inventory_sightings as s set is_name_unique = c.is_name_unique
+        from (
+            select
+                initiative_id,
+                inventory_year,
+                count(*) over (
+                    partition by inventory_year, source_file, business_unit,
+                        lower(regexp_replace(trim(name), '\\s+', ' ', 'g'))
+                ) = 1 as is_name_unique
+            from inventory_sightings
+        ) as c
+        where s.is_name_unique is null
+            and s.initiative_id = c.initiative_id and s.inventory_year = c.inventory_year
+        """,
+    ),
 }
 """The statements that bring a database of version N-1 to version N."""
 
@@ -63,12 +93,13 @@ create table if not exists adoption_reports (
     load_id bigint, source_file varchar, row_number bigint
 );
 -- What each US federal AI use-case inventory said of each use case it reported
--- (etl/inventories.py); their state and stage history are resolved from these by year.
+-- (etl/inventories.py); their state and stage history are resolved from these by year,
+-- and a use case of another year matches by (agency, name) only when `is_name_unique`.
 create table if not exists inventory_sightings (
     initiative_id varchar, inventory_year integer, as_of date, business_unit varchar,
     name varchar, stage varchar, stage_date date, status varchar, program_owner varchar,
     risk_tier varchar, started_on date, description varchar,
-    load_id bigint, source_file varchar, row_number bigint
+    load_id bigint, source_file varchar, row_number bigint, is_name_unique boolean
 );
 -- Distinct users per initiative and month, written by the events engine (etl/events.py).
 create table if not exists usage_monthly_active (

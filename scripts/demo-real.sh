@@ -30,8 +30,11 @@ step "GitHub Copilot usage reports and seats" $SB load --db "$DB" --format copil
   --initiative REAL-GH-COPILOT \
   "$REAL"/github-copilot-metrics/usage-metrics-api/*users*.json \
   "$REAL"/github-copilot-metrics/seats-and-billing/organization_seats_response_sample.json
-step "Microsoft 365 Copilot usage reports" $SB load --db "$DB" --format m365-copilot \
-  --initiative REAL-M365-COPILOT "$REAL"/m365-copilot-usage/*_v1_example.csv
+# both shapes: the beta JSON examples are 2025-08, where the initiative starts, the v1.0 CSV
+# ones 2026-07; the precedence of reports decides each month, whatever the file order
+step "Microsoft 365 Copilot usage reports (beta JSON and v1.0 CSV examples)" \
+  $SB load --db "$DB" --format m365-copilot --initiative REAL-M365-COPILOT \
+  "$REAL"/m365-copilot-usage/*_beta_example.json "$REAL"/m365-copilot-usage/*_v1_example.csv
 step "MLflow run export" $SB load --db "$DB" --format mlflow --initiative REAL-MLFLOW \
   "$REAL"/mlflow-export/run_*.json
 echo "loaded in $(( $(date +%s) - start )) s"

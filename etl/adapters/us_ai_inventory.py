@@ -13,9 +13,10 @@ and read strictly: every record is loaded or rejected, none is skipped.
   `etl.identifiers`; prefixed with the agency when it does not start with it), unless
   it is blank or shared by several rows: then `<AGENCY>-<year>-<8 hex of md5(agency|name|
   bureau)>` (`-<n>` added when that repeats). Ids never match across years (the 2023 ones end
-  in `-2023`, 2024 has none), so a use case whose (agency, name) is unique both in the file and
-  among the stored initiatives keeps the id of that stored initiative: loading 2023, 2024, 2025
-  in that order builds each use case's stage history.
+  in `-2023`, 2024 has none), so a use case whose (agency, name) is unique in its file takes
+  the id of the use case of other inventory years whose (agency, name) was unique in theirs:
+  a name some inventory repeats cannot say which of its rows is which, and judging each file
+  alone makes the matching the same whatever order the years are loaded in.
 - Each inventory has an as-of date, 31 December of its year. A stage's date is the date
   column of the stage where one parses (not after the inventory year), else the as-of date,
   flagged as estimated. "Pilot" is Experimentation; a use case reported retired takes
@@ -424,8 +425,8 @@ def _notes(
         ),
         (
             matched,
-            f"{matched} use cases match a stored initiative by agency and name: they keep "
-            f"its id{own}",
+            f"{matched} use cases match a use case of another loaded inventory by agency and "
+            f"name (unique in both files): they keep its id{own}",
         ),
         (
             dates,

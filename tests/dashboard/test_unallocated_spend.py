@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,9 +16,20 @@ from dashboard.views import portfolio as portfolio_view
 from etl.adapters import AdapterOptions
 from etl.config import Settings
 from etl.load import load_files
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import ROOT, SAMPLE, write_csv
+from tests.dashboard.conftest import build, write_tiny
 
 FOCUS = ROOT / "tests" / "etl" / "adapters" / "fixtures" / "focus" / "focus_2024-09.csv"
+FOCUS_HEADER = (
+    "BillingAccountId",
+    "BillingCurrency",
+    "BillingPeriodStart",
+    "ChargePeriodStart",
+    "ChargeCategory",
+    "ServiceCategory",
+    "EffectiveCost",
+    "Tags",
+)
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +104,36 @@ def test_data_page_reconciles_each_cost_export(focus_reader: Reader) -> None:
     assert "negative net" in usd["why_unallocated"]
     assert "no tag initiative" in usd["why_unallocated"]
     assert by_key[("2024-09", "EUR")]["unparsed_rows"] == 1
+
+
+def test_data_page_explains_a_negative_unallocated_amount_by_credits(tmp_path: Path) -> None:
+    """An untagged credit larger than the untagged charges leaves the unallocated amount
+    negative: the data page says it is credits, not a bare negative figure."""
+    db = build(tmp_path / "db.duckdb", write_tiny(tmp_path / "in"))
+    period, day = "2025-06-01T00:00:00Z", "2025-06-10T00:00:00Z"
+    export = write_csv(
+        tmp_path / "focus.csv",
+        FOCUS_HEADER,
+        [
+            ("111", "USD", period, day, "Usage", "Compute", "10.00", '{"initiative": "a"}'),
+            ("111", "USD", period, day, "Usage", "Storage", "1.00", "{}"),
+            ("111", "USD", period, day, "Credit", "Compute", "-4.00", "{}"),  # untagged credit
+        ],
+    )
+    options = AdapterOptions(initiative_tag="initiative")
+    result = load_files(db, [export], Settings(), adapter="focus", adapter_options=options)
+    assert result.exit_code == 0, result.error
+    database = Database(db, Settings())
+    try:
+        with database.reader() as reader:
+            [row] = data_view.data(reader, "")["reconciliation_rows"]
+    finally:
+        database.close()
+
+    assert (row["source_total"], row["allocated"], row["unallocated"]) == pytest.approx(
+        (7.0, 10.0, -3.0)
+    )
+    assert row["why_unallocated"] == (
+        "negative: credits no initiative claims exceed the unallocated charges. "
+        "no tag initiative: -3.00 (2 rows)"
+    )

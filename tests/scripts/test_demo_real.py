@@ -58,6 +58,14 @@ def test_demo_real_loads_the_real_sets_on_their_own_initiatives(tmp_path: Path) 
             [f"{start}-01", f"{end}-01"],
         ).fetchone()
         spend = compute_metrics(con, Filters(as_of=as_of, from_=start, to=end), Settings())
+        m365 = con.execute(
+            "select strftime(month, '%Y-%m'), active_users, eligible_users from stg_adoption "
+            "where initiative_id = 'REAL-M365-COPILOT' order by month"
+        ).fetchall()
+        [(m365_since,)] = con.execute(
+            "select strftime(stage_entered_on, '%Y-%m') from initiatives "
+            "where initiative_id = 'REAL-M365-COPILOT'"
+        ).fetchall()
 
     own = {"REAL-GH-COPILOT", "REAL-M365-COPILOT", "REAL-FOCUS-CLOUD", "REAL-MLFLOW"}
     assert own <= ids
@@ -65,3 +73,7 @@ def test_demo_real_loads_the_real_sets_on_their_own_initiatives(tmp_path: Path) 
     assert focus is not None and focus[0] > 0
     assert spend.total_cost > 0  # the window the script opens shows the FOCUS spend
     assert as_of == end and start <= "2024-09" and end >= "2025-12"
+    # the M365 rollout's data from its own start: the beta examples' 2025-08, by the
+    # precedence (the D7 summary, not the trend or the one-user detail), and the v1.0 ones
+    assert m365[0] == (m365_since, 165_115, 359_229) and m365_since == "2025-08"
+    assert [month for month, _, _ in m365] == ["2025-08", "2026-07"]

@@ -2,6 +2,6 @@
 delete from inventory_sightings as s using new_sightings as n
 where s.initiative_id = n.initiative_id and s.inventory_year = n.inventory_year;
 
-insert into inventory_sightings select * from new_sightings;
+insert into inventory_sightings by name select * from new_sightings;
 
 drop table new_sightings

@@ -17,7 +17,8 @@ with final as (
         i.description,
         i.load_id,
         i.source_file,
-        i.row_number
+        i.row_number,
+        t.is_name_unique
     from {sightings} as t
     join initiatives as i
         on i.load_id = $load_id and i.source_file = $source_file and i.row_number = t._source_row

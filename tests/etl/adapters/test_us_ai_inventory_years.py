@@ -6,9 +6,11 @@ same result whatever order the years are loaded in."""
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from etl.adapters import AdapterOptions
@@ -16,7 +18,7 @@ from etl.config import Settings
 from etl.load import LoadResult, load_files
 from etl.metrics import Filters, compute_metrics
 from etl.storage import open_reader
-from tests.conftest import write_csv
+from tests.conftest import run_cli, write_csv
 
 FIXTURES = Path(__file__).parent / "fixtures" / "us_ai_inventory"
 YEARS = (
@@ -32,6 +34,7 @@ REAL_YEARS = (
 )
 needs_realdata = pytest.mark.skipif(not REALDATA.exists(), reason="no shared/realdata here")
 
+HEADER_2023 = ("Use_Case_ID", "Department_Code", "Agency", "Title", "Development_Stage")
 HEADER_2024 = (
     "Agency Abbreviation",
     "Use Case Name",
@@ -309,15 +312,134 @@ def test_every_load_order_gives_the_same_portfolio(tmp_path: Path, order: tuple[
     assert _figures(other) == _figures(in_order)
 
 
-@needs_realdata
-def test_the_real_inventories_give_the_same_figures_in_both_orders(tmp_path: Path) -> None:
-    in_order, reverse = tmp_path / "in-order.duckdb", tmp_path / "reverse.duckdb"
-    _load(in_order, *REAL_YEARS)
-    for path in reversed(REAL_YEARS):
-        _load(reverse, path)
+def _chatbot_years(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """DOL's "Chatbot" is one use case in 2023, two (of two bureaus) in 2024 and one,
+    retired, in 2025: the real files' DOL "Website Chatbot Assistant" and HHS "Chatbot"."""
+    return (
+        write_csv(
+            tmp_path / "2023.csv",
+            HEADER_2023,
+            [
+                ("DOL-0001-2023", "DOL", "ETA", "Chatbot", "Implementation"),
+                ("DOL-0002-2023", "DOL", "ETA", "Claims search", "Operation and Maintenance"),
+            ],
+        ),
+        write_csv(
+            tmp_path / "2024.csv",
+            HEADER_2024,
+            [
+                ("DOL", "Chatbot", "ETA", "Operation and Maintenance", "", "5/1/2023"),
+                ("DOL", "Chatbot", "OSHA", "Implementation and Assessment", "", "6/1/2024"),
+                ("DOL", "Claims search", "ETA", "Operation and Maintenance", "", ""),
+            ],
+        ),
+        write_csv(
+            tmp_path / "2025.csv",
+            HEADER_2025,
+            [
+                ("DOL", "DOL-1", "Chatbot", "ETA", "Retired", ""),
+                ("DOL", "DOL-2", "Claims search", "ETA", "Deployed", ""),
+            ],
+        ),
+    )
 
-    first, second = _figures(in_order), _figures(reverse)
-    assert first == second
-    assert first["as_of"] == "2025-12"
-    active_pilots = first["initiatives_by_stage"]["Experimentation"]
-    assert len(first["stalled_pilots"]) < active_pilots / 2  # not every pilot "stalled"
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3)))[1:])
+def test_a_name_one_inventory_repeats_matches_the_same_way_in_every_order(
+    tmp_path: Path, order: tuple[int, ...]
+) -> None:
+    """A name unique in two inventories of its agency is one use case in both, whether the
+    inventory that repeats it was loaded before, between or after them: its rows, which
+    cannot say which of them is that use case, stay use cases of their own."""
+    years = _chatbot_years(tmp_path)
+    in_order, other = tmp_path / "in-order.duckdb", tmp_path / "other.duckdb"
+    for path in years:
+        _load(in_order, path)
+    for index in order:
+        _load(other, years[index])
+
+    assert _portfolio(other) == _portfolio(in_order)
+    assert _figures(other) == _figures(in_order)
+    chatbots = _rows(
+        in_order,
+        "select i.status, list(e.stage || '@' || e.entered_on order by e.entered_on) "
+        "from initiatives as i join stage_entries as e using (initiative_id) "
+        "where i.name = 'Chatbot' group by i.initiative_id, i.status order by 2",
+    )
+    assert chatbots == [
+        # 2023 and 2025: one use case, seen in production, reported retired
+        ("retired", ["Operationalization@2023-12-31"]),
+        ("retired", ["Operationalization@2024-06-01"]),  # 2024's OSHA one, absent in 2025
+        ("retired", ["Standardization@2023-05-01"]),  # 2024's ETA one, absent in 2025
+    ]
+
+
+def test_sightings_of_a_version_4_database_learn_whether_their_name_is_unique(
+    tmp_path: Path,
+) -> None:
+    """Version 4 did not keep it: the upgrade counts the stored rows of each file."""
+    years = _chatbot_years(tmp_path)
+    fresh, upgraded = tmp_path / "fresh.duckdb", tmp_path / "upgraded.duckdb"
+    for path in years:
+        _load(fresh, path)
+    _load(upgraded, *years[:2])
+    with duckdb.connect(str(upgraded)) as con:  # as version 4 wrote it
+        con.execute("alter table inventory_sightings drop column is_name_unique")
+        con.execute("update meta set value = '4' where name = 'schema_version'")
+
+    _load(upgraded, years[2])
+
+    assert _portfolio(upgraded) == _portfolio(fresh)
+
+
+def _initiatives_table(db: Path) -> list[tuple[Any, ...]]:
+    """The initiatives table by what each use case is: ids (and the description's note of
+    another year's id) name the first loaded year of a use case, the rest is the same."""
+    return _rows(
+        db,
+        """
+        select * exclude (initiative_id, description, load_id, source_file, row_number),
+               regexp_extract(description, '(Stage date estimated: |Retired since ).*$')
+        from initiatives order by all
+        """,
+    )
+
+
+def _cli_figures(db: Path) -> dict[str, Any]:
+    """`scaleboard metrics --json`, each initiative id in it as its (business unit, name)."""
+    result = run_cli("metrics", "--db", db, "--json")
+    assert result.returncode == 0, result.stderr
+    names = {
+        i: (bu, n)
+        for i, bu, n in _rows(db, "select initiative_id, business_unit, name from initiatives")
+    }
+    figures = json.loads(result.stdout)
+    figures["initiatives"] = sorted(
+        (names[i.pop("initiative_id")], sorted(i.items(), key=str)) for i in figures["initiatives"]
+    )
+    for key in ("stalled_pilots", "no_executive_owner"):
+        figures[key] = sorted(names[i] for i in figures[key])
+    return figures
+
+
+@needs_realdata
+def test_the_real_inventories_give_the_same_figures_in_every_order(tmp_path: Path) -> None:
+    """All six orders: 2025, 2023, 2024 used to match DOL's "Website Chatbot Assistant"
+    and HHS's "Chatbot" of 2023 to 2025 before 2024 repeated both names."""
+    results = {}
+    for order in itertools.permutations(REAL_YEARS):
+        db = tmp_path / f"{'-'.join(p.name[:4] for p in order)}.duckdb"
+        for path in order:
+            _load(db, path)
+        results[db.stem] = (_cli_figures(db), _initiatives_table(db), _portfolio(db))
+
+    first = results.pop("2023-2024-2025")
+    for order, other in results.items():
+        assert other == first, order
+    figures = first[0]
+    assert figures["as_of"] == "2025-12"
+    active_pilots = figures["initiatives_by_stage"]["Experimentation"]
+    assert len(figures["stalled_pilots"]) < active_pilots / 2  # not every pilot "stalled"
+    statuses = [dict(i)["status"] for _, i in figures["initiatives"]]
+    assert (len(statuses), statuses.count("retired")) == (4617, 1375)
+    assert figures["pilot_to_production_rate"] == pytest.approx(0.43405, abs=5e-6)

@@ -1,6 +1,9 @@
--- Each use case's initiative id: a stored initiative's when the file's id or the (agency,
--- name) finds exactly one, else the file's own (agency-prefixed) id when it is unique, else
--- `<AGENCY>-<year>-<8 hex of md5(agency|name|bureau)>`, numbered when that repeats.
+-- Each use case's initiative id: a stored initiative's when the file's id finds one, else
+-- the use case of another inventory year whose (agency, name) is, like this row's, unique
+-- in its file (`inventory_sightings.is_name_unique`), else the file's own (agency-prefixed)
+-- id when it is unique, else `<AGENCY>-<year>-<8 hex of md5(agency|name|bureau)>`,
+-- numbered when that repeats. Which rows are one use case thus depends on the set of
+-- loaded inventories alone; only which year's id it keeps depends on the load order.
 create or replace temp table {prefix}_ids as
 with prefixed as (
     select
@@ -34,14 +37,17 @@ reused as (  -- an id the file shares with a stored initiative: the same use cas
     where c.id_rows = 1
 ),
 
-named as (  -- stored initiatives whose (business unit, name) is unique
+named as (  -- the one use case holding another inventory's rows of (agency, name), each
+    -- the only row of that name in its agency and file: a name one inventory repeats
+    -- stays out, whichever year was loaded first, so a later load never splits a match
     select
         business_unit,
         lower(regexp_replace(trim(name), '\s+', ' ', 'g')) as name_key,
         any_value(initiative_id) as initiative_id
-    from initiatives
+    from inventory_sightings
+    where is_name_unique and inventory_year <> $year::integer
     group by all
-    having count(*) = 1
+    having count(distinct initiative_id) = 1
 ),
 
 matched as (
