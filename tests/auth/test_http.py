@@ -18,11 +18,11 @@ import duckdb
 import pytest
 import requests
 
-from dashboard.edits import priorities, targets
+from dashboard.edits import targets
 from dashboard.edits.store import EditsStore
 from dashboard.views.data import VALUE_WITHHELD
 from etl.config import Settings
-from tests.auth.http_tools import annotate, audit_entries, callback
+from tests.auth.http_tools import annotate, audit_entries, callback, override_version
 from tests.conftest import run_cli
 from tests.e2e.conftest import load_sample, server_errors, serving
 
@@ -216,14 +216,6 @@ def portfolio_version(db: Path) -> int:
     store = EditsStore.for_database(db, Settings())
     try:
         return targets.targets_of(store).version
-    finally:
-        store.dispose()
-
-
-def override_version(db: Path, initiative_id: str) -> int:
-    store = EditsStore.for_database(db, Settings())
-    try:
-        return priorities.override_and_version(store, initiative_id)[1]
     finally:
         store.dispose()
 
