@@ -381,21 +381,6 @@ def test_a_write_for_an_initiative_not_in_the_data(url: str, db: Path, name: str
         assert entry["initiative_id"] == "NO-SUCH-ID"
 
 
-def test_repeated_failures_are_throttled(url: str) -> None:
-    """Last in the module: it throttles this address for the window."""
-    codes = [
-        requests.post(
-            url + "/login", data={"username": "ada", "password": f"wrong {n}"}, timeout=30
-        ).status_code
-        for n in range(7)
-    ]
-    assert codes[:4] == [401] * 4 and codes[-1] == 429
-    right = requests.post(
-        url + "/login", data={"username": "ada", "password": PASSWORD}, timeout=30
-    )
-    assert right.status_code == 429  # throttled before the password is even checked
-
-
 def test_sign_in_off_refuses_to_listen_beyond_loopback(db: Path) -> None:
     result = run_cli("serve", "--db", db, "--host", "0.0.0.0", env={"SCALEBOARD_SIGN_IN": "off"})
     assert result.returncode == 2
@@ -423,3 +408,18 @@ def test_only_the_data_team_and_admins_see_rejected_values(
             assert "AI-9999" in shown and "AI-9999" in exported, name
         else:
             assert shown == exported == {VALUE_WITHHELD}, name
+
+
+def test_repeated_failures_are_throttled(url: str) -> None:
+    """Last in the module: it throttles this address for the window."""
+    codes = [
+        requests.post(
+            url + "/login", data={"username": "ada", "password": f"wrong {n}"}, timeout=30
+        ).status_code
+        for n in range(7)
+    ]
+    assert codes[:4] == [401] * 4 and codes[-1] == 429
+    right = requests.post(
+        url + "/login", data={"username": "ada", "password": PASSWORD}, timeout=30
+    )
+    assert right.status_code == 429  # throttled before the password is even checked
