@@ -7,11 +7,11 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, dcc, html
 
+from dashboard.auth.policy import sees_data_details
+from dashboard.auth.web import current_actor
 from dashboard.components import graph_card
 from dashboard.components.tables import grid
 from dashboard.db import Database
-from dashboard.auth.policy import sees_data_details
-from dashboard.auth.web import current_actor
 from dashboard.views.data import REJECTS_EXPORT_NAME, data, rejects_csv, without_reject_values
 from dashboard.views.deliveries import failed_deliveries_view
 
