@@ -38,14 +38,14 @@ def app(db: Path) -> Dash:
 
 
 def add(db: Path, name: str, role: str, *extra: str) -> None:
-    args = ("users", "add", name, "--role", role, "--password-stdin", "--db", db, *extra)
-    result = run_cli(*args, input=PASSWORD + "\n")
+    account = ("users", "add", name, "--role", role, "--password-stdin")
+    result = run_cli(*account, "--db", db, *extra, input=PASSWORD + "\n")
     assert result.returncode == 0, result.stderr
 
 
 def sign_in(app: Dash, name: str, password: str) -> FlaskClient | None:
     """A client signed in as `name`, or None when the sign-in is refused."""
-    client = app.server.test_client()
+    client: FlaskClient = app.server.test_client()
     response = client.post("/login", data={"username": name, "password": password})
     if response.status_code != 303:
         assert response.status_code == 401, response.status_code

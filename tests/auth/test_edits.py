@@ -149,7 +149,7 @@ def test_account_changes_are_audited_without_a_password_or_its_hash(store: Edits
         ("user.enable", "command line", {**admin, "disabled": True}, admin),
     ]
     with store.read() as conn:
-        kept_hash = conn.exec_driver_sql("select password_hash from users").scalar()
+        kept_hash = str(conn.exec_driver_sql("select password_hash from users").scalar())
     for entry in entries:
         shown = json.dumps(entry, default=str)
         for secret in (PASSWORD, new_password, kept_hash, "$argon2", "password_hash"):

@@ -57,7 +57,7 @@ def app(db: Path) -> Dash:
 def sign_in(app: Dash, **request: Any) -> tuple[FlaskClient, str]:
     """A client signed in as erin, and the Set-Cookie of the sign-in (`request`: more of
     the test client's arguments: an address, a scheme, headers)."""
-    client = app.server.test_client()
+    client: FlaskClient = app.server.test_client()
     response = client.post("/login", data={"username": "erin", "password": PASSWORD}, **request)
     assert response.status_code == 303, response.status_code
     cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(COOKIE + "=")]
@@ -73,7 +73,7 @@ def with_session_issued(app: Dash, client: FlaskClient, seconds_ago: float) -> F
     assert serializer is not None and cookie is not None
     values = serializer.loads(cookie.value)
     values["iat"] = int(time.time() - seconds_ago)
-    other = app.server.test_client()
+    other: FlaskClient = app.server.test_client()
     other.set_cookie(COOKIE, serializer.dumps(values))
     return other
 
