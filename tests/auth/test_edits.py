@@ -3,13 +3,16 @@ with before and after, optimistic concurrency without loss, text kept verbatim."
 
 from __future__ import annotations
 
+import json
 import threading
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher
 
 from dashboard.auth.policy import Denied, Role
-from dashboard.edits import audit, comments, decisions, targets, users
+from dashboard.edits import audit, comments, decisions, schema, targets, users
 from dashboard.edits.guard import Conflict, Invalid
 from dashboard.edits.store import EditsStore
 from tests.auth.conftest import ADMIN, DATA_TEAM, EXECUTIVE, OTHER_OWNER, OWNER, PASSWORD, facts
@@ -80,6 +83,77 @@ def test_portfolio_targets_are_admins_only(store: EditsStore) -> None:
     assert entry["action"] == "portfolio_targets.set"
     assert entry["before"] == {"adoption_rate": None, "cost_per_insight": None, "roi": None}
     assert entry["after"] == {"adoption_rate": "0.5", "cost_per_insight": None, "roi": "0.25"}
+
+
+def test_initiative_targets_are_audited_with_before_and_after(store: EditsStore) -> None:
+    """A review reads from the audit what a target was and what it became, so each entry
+    holds both: the blank targets first, then the ones the previous write left."""
+    targets.set_targets(store, OWNER, "HX-001", "Maria Okafor", {"roi": "0.2"}, 0)
+    first = last(store)
+    assert (first["action"], first["initiative_id"], first["outcome"], first["user"]) == (
+        "targets.set",
+        "HX-001",
+        "ok",
+        "maria",
+    )
+    assert first["before"] == {"adoption_rate": None, "cost_per_insight": None, "roi": None}
+    assert first["after"] == {"adoption_rate": None, "cost_per_insight": None, "roi": "0.2"}
+    targets.set_targets(store, ADMIN, "HX-001", "Maria Okafor", {"adoption_rate": "0.5"}, 1)
+    second = last(store)
+    assert (second["user"], second["before"]) == ("ada", first["after"])
+    assert second["after"] == {"adoption_rate": "0.5", "cost_per_insight": None, "roi": None}
+
+
+def test_a_comment_is_audited_as_added_with_what_was_kept(store: EditsStore) -> None:
+    """Comments are appended, never changed: nothing before, and after the comment as it
+    was stored (trimmed), with its id, author and time."""
+    saved = comments.annotate(store, OWNER, "HX-001", "Maria Okafor", "  Check the Q3 numbers ")
+    entry = last(store)
+    assert (entry["action"], entry["initiative_id"], entry["outcome"]) == (
+        "annotation.add",
+        "HX-001",
+        "ok",
+    )
+    assert entry["before"] is None
+    assert entry["after"] == saved == comments.annotations_of(store, "HX-001")[0]
+    assert saved["body"] == "Check the Q3 numbers" and saved["author"] == "maria"
+
+
+def test_account_changes_are_audited_without_a_password_or_its_hash(store: EditsStore) -> None:
+    """Each account change keeps the account before and after it (name, role, owner name,
+    enabled): never the password, nor its hash, which an offline guesser could use."""
+    new_password = "another long password"
+    users.add(store, "maria", Role.PROGRAM_OWNER, PASSWORD, "Maria Okafor")
+    users.set_role(store, "maria", Role.ADMIN, "", by=ADMIN)
+    users.reset_password(store, "maria", new_password)
+    with store.write() as conn:  # a hash of older parameters is replaced at sign-in
+        weaker = PasswordHasher(time_cost=1).hash(new_password)
+        conn.execute(sa.update(schema.users).values(password_hash=weaker))
+    assert users.verify(store, "maria", new_password) is not None
+    users.disable(store, "maria")
+    users.enable(store, "maria")
+    entries = audit.entries(store)
+    owner = {
+        "name": "maria",
+        "role": "program_owner",
+        "owner_name": "Maria Okafor",
+        "disabled": False,
+    }
+    admin = {**owner, "role": "admin", "owner_name": "maria"}
+    assert [(e["action"], e["user"], e["before"], e["after"]) for e in entries] == [
+        ("user.add", "command line", None, owner),
+        ("user.set_role", "ada", owner, admin),
+        ("user.reset_password", "command line", admin, admin),
+        ("user.rehash_password", "maria", None, None),
+        ("user.disable", "command line", admin, {**admin, "disabled": True}),
+        ("user.enable", "command line", {**admin, "disabled": True}, admin),
+    ]
+    with store.read() as conn:
+        kept_hash = str(conn.exec_driver_sql("select password_hash from users").scalar())
+    for entry in entries:
+        shown = json.dumps(entry, default=str)
+        for secret in (PASSWORD, new_password, kept_hash, "$argon2", "password_hash"):
+            assert secret not in shown, entry["action"]
 
 
 def test_an_admin_may_decide_on_any_initiative(store: EditsStore) -> None:

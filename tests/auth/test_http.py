@@ -18,11 +18,11 @@ import duckdb
 import pytest
 import requests
 
-from dashboard.edits import priorities, targets
+from dashboard.edits import targets
 from dashboard.edits.store import EditsStore
 from dashboard.views.data import VALUE_WITHHELD
 from etl.config import Settings
-from tests.auth.http_tools import annotate, audit_entries, callback
+from tests.auth.http_tools import annotate, audit_entries, callback, override_version
 from tests.conftest import run_cli
 from tests.e2e.conftest import load_sample, server_errors, serving
 
@@ -220,14 +220,6 @@ def portfolio_version(db: Path) -> int:
         store.dispose()
 
 
-def override_version(db: Path, initiative_id: str) -> int:
-    store = EditsStore.for_database(db, Settings())
-    try:
-        return priorities.override_and_version(store, initiative_id)[1]
-    finally:
-        store.dispose()
-
-
 @pytest.mark.parametrize("name", list(ROLES))
 def test_only_an_admin_sets_the_portfolio_targets(url: str, db: Path, name: str) -> None:
     session = signed_in(url, name)
@@ -389,21 +381,6 @@ def test_a_write_for_an_initiative_not_in_the_data(url: str, db: Path, name: str
         assert entry["initiative_id"] == "NO-SUCH-ID"
 
 
-def test_repeated_failures_are_throttled(url: str) -> None:
-    """Last in the module: it throttles this address for the window."""
-    codes = [
-        requests.post(
-            url + "/login", data={"username": "ada", "password": f"wrong {n}"}, timeout=30
-        ).status_code
-        for n in range(7)
-    ]
-    assert codes[:4] == [401] * 4 and codes[-1] == 429
-    right = requests.post(
-        url + "/login", data={"username": "ada", "password": PASSWORD}, timeout=30
-    )
-    assert right.status_code == 429  # throttled before the password is even checked
-
-
 def test_sign_in_off_refuses_to_listen_beyond_loopback(db: Path) -> None:
     result = run_cli("serve", "--db", db, "--host", "0.0.0.0", env={"SCALEBOARD_SIGN_IN": "off"})
     assert result.returncode == 2
@@ -431,3 +408,18 @@ def test_only_the_data_team_and_admins_see_rejected_values(
             assert "AI-9999" in shown and "AI-9999" in exported, name
         else:
             assert shown == exported == {VALUE_WITHHELD}, name
+
+
+def test_repeated_failures_are_throttled(url: str) -> None:
+    """Last in the module: it throttles this address for the window."""
+    codes = [
+        requests.post(
+            url + "/login", data={"username": "ada", "password": f"wrong {n}"}, timeout=30
+        ).status_code
+        for n in range(7)
+    ]
+    assert codes[:4] == [401] * 4 and codes[-1] == 429
+    right = requests.post(
+        url + "/login", data={"username": "ada", "password": PASSWORD}, timeout=30
+    )
+    assert right.status_code == 429  # throttled before the password is even checked

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,10 +49,16 @@ def wait_until_up(url: str, process: subprocess.Popen[str], timeout_s: float = 6
 
 
 @contextlib.contextmanager
-def serving(db: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`scaleboard serve --db db` on a free port (with `env` added to the environment);
-    yields its base URL, stops it after."""
+def serving(db: Path, *extra: str, env: Mapping[str, str | None] | None = None) -> Iterator[str]:
+    """`scaleboard serve --db db` on a free port (with `env` added to the environment, a
+    None value removing that variable); yields its base URL, stops it after."""
     port = free_port()
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for name, value in (env or {}).items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
     log = db.with_name(db.name + ".serve.log").open("w", encoding="utf-8")  # read it on failure
     process = subprocess.Popen(
         [sys.executable, "-m", "scaleboard", "serve", "--db", str(db), "--port", str(port), *extra],
@@ -60,7 +66,7 @@ def serving(db: Path, *extra: str, env: dict[str, str] | None = None) -> Iterato
         stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        env=environment,
     )
     url = f"http://127.0.0.1:{port}"
     try:

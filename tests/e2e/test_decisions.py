@@ -4,17 +4,21 @@ it and has no way to write."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
+from dashboard.edits import comments
 from dashboard.edits import decisions as decisions_module
+from dashboard.edits.priorities import NAME_MAX
 from dashboard.edits.store import EditsStore
 from etl.config import Settings
-from tests.auth.http_tools import callback
+from tests.auth.http_tools import audit_entries, callback, callback_body, override_version
 from tests.conftest import metrics_json, run_cli
 from tests.e2e.conftest import TIMEOUT_MS, load_sample, server_errors, serving
 
@@ -222,6 +226,17 @@ def test_hostile_text_in_every_input_is_shown_as_text(browser: Browser, url: str
             values["initiative-edits-version"] = {"decisions": version}
         done = callback(session, url, f"{form}-decision-feedback", values)
         assert "Recorded: advance" in done.text, done.text
+    for text in (*HOSTILE[2:], *HOSTILE[:2]):  # the markup last: it stays in the table
+        ranked = set_rank(session, url, db, initiative_id, text)
+        assert "Rank 1 set." in ranked.text, ranked.text
+        assert backlog_row(session, url, initiative_id)["rank_override"] == f"set by maria: {text}"
+        saved = save_scenario(session, url, text)
+        if len(text) > NAME_MAX:
+            assert "Not saved: the scenario's name is at most" in saved.text, saved.text
+        else:
+            assert "Saved as" in saved.text, saved.text
+    named = [text for text in HOSTILE if len(text) <= NAME_MAX]
+    assert len(named) == len(HOSTILE) - 1
 
     reader = new_page(browser)
     dialogs: list[str] = []
@@ -233,12 +248,81 @@ def test_hostile_text_in_every_input_is_shown_as_text(browser: Browser, url: str
             expect(reader.locator(box)).to_contain_text(text)
     reader.goto(url + "/roadmap")
     expect(reader.locator("#roadmap-decisions")).to_contain_text(HOSTILE[-1])  # the latest
+    expect(reader.locator("#roadmap-table")).to_contain_text(f"set by maria: {HOSTILE[1]}")
+    for text in named:
+        expect(reader.locator("#roadmap-scenario-saved-list")).to_contain_text(text)
     for page_path in (f"/initiatives/{initiative_id}", "/roadmap"):
         reader.goto(url + page_path)
         expect(reader.locator("#app-user-name")).to_contain_text("erin")
         injected = reader.locator("main img, main script, a[href^='javascript']")
         assert injected.count() == 0, page_path
     assert dialogs == []
+
+
+def set_rank(
+    session: requests.Session, url: str, db: Path, initiative_id: str, reason: str
+) -> requests.Response:
+    """The roadmap's rank override form: rank 1, for `reason`."""
+    values = {
+        "roadmap-override-initiative": initiative_id,
+        "roadmap-override-rank": "1",
+        "roadmap-override-reason": reason,
+        "roadmap-override-version": override_version(db, initiative_id),
+    }
+    return callback(
+        session, url, "roadmap-ranking-feedback", values, input_id="roadmap-override-submit"
+    )
+
+
+def backlog_row(session: requests.Session, url: str, initiative_id: str) -> dict[str, Any]:
+    """The initiative's row as the roadmap table receives it: values, drawn as text."""
+    request = {"startRow": 0, "endRow": 50, "sortModel": [], "filterModel": {}}
+    values = {"roadmap-table": request, "app-location": ""}
+    block = callback(session, url, "roadmap-table.getRowsResponse", values).json()
+    rows = block["response"]["roadmap-table"]["getRowsResponse"]["rowData"]
+    return dict(next(r for r in rows if r["initiative_id"] == initiative_id))
+
+
+def save_scenario(session: requests.Session, url: str, name: str) -> requests.Response:
+    """The roadmap's funding scenarios, saved as `name`."""
+    values = {
+        "roadmap-scenario-name": name,
+        "app-location": "?scenario_a=top:3&scenario_b=budget:50000",
+    }
+    return callback(session, url, "roadmap-scenario-feedback", values)
+
+
+def test_a_body_that_is_not_utf8_is_refused_and_stores_nothing(url: str, db: Path) -> None:
+    """Bytes no browser sends: a clean client error, no edit, no audit entry and no trace
+    in the server's log."""
+    initiative_id = blocked_initiative_of_maria(db)
+    session = signed_in_session(url, "maria")
+    body = callback_body(
+        session,
+        url,
+        "initiative-annotation-feedback",
+        {"initiative-id": initiative_id, "initiative-annotation-body": "MARK"},
+    )
+    raw = json.dumps(body).encode().replace(b"MARK", b"caf\xe9 \xff\xfe \xc3(")
+    before = (annotations(db, initiative_id), audit_entries(db))
+    response = session.post(
+        url + "/_dash-update-component",
+        data=raw,
+        headers={"Origin": url, "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert 400 <= response.status_code < 500, response.status_code
+    assert "Traceback" not in response.text and str(db.parent) not in response.text
+    assert (annotations(db, initiative_id), audit_entries(db)) == before
+    assert server_errors(db) == []
+
+
+def annotations(db: Path, initiative_id: str) -> list[dict[str, Any]]:
+    store = EditsStore.for_database(db, Settings())
+    try:
+        return comments.annotations_of(store, initiative_id)
+    finally:
+        store.dispose()
 
 
 def signed_in_session(url: str, name: str) -> requests.Session:
