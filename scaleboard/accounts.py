@@ -36,6 +36,20 @@ def _store(db: Path | None) -> Any:
     return EditsStore.for_database(db or settings.db, settings)
 
 
+def _existing(db: Path | None) -> Path:
+    """The database a read of its accounts or trail is about: a mistyped path must not read
+    as an empty list. Accounts may come before any load, so a store of edits beside the
+    path (or a PostgreSQL one) is enough."""
+    from dashboard.edits.store import edits_path
+    from etl.config import get_settings
+
+    settings = get_settings()
+    path = db or settings.db
+    if not (path.exists() or edits_path(path).exists() or settings.edits_url):
+        raise _fail(f"no database at {path}: create it with `scaleboard load --db {path} FILES`")
+    return path
+
+
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(2)
@@ -95,7 +109,8 @@ def list_(db: DbOption = None, as_json: Annotated[bool, typer.Option("--json")] 
 
     from dashboard.edits import users
 
-    found = [u.public() for u in _run(lambda: users.list_users(_store(db)))]
+    path = _existing(db)
+    found = [u.public() for u in _run(lambda: users.list_users(_store(path)))]
     if as_json:
         typer.echo(json.dumps({"users": found}))
         return
@@ -183,17 +198,14 @@ def audit(
     import json
 
     from dashboard.edits import audit as trail
-    from etl.config import get_settings
 
-    path = db or get_settings().db
-    if not path.exists():  # a mistyped path must not read as an empty trail
-        raise _fail(f"no database at {path}: create it with `scaleboard load --db {path} FILES`")
+    path = _existing(db)
     if since is not None:
         try:
             since = dt.date.fromisoformat(since).isoformat()
         except ValueError:
             raise _fail(f"--since {since!r} is not a date; use YYYY-MM-DD") from None
-    entries = _run(lambda: trail.entries(_store(db), initiative, since))
+    entries = _run(lambda: trail.entries(_store(path), initiative, since))
     if as_json:
         typer.echo(json.dumps({"entries": entries}, default=str))
         return

@@ -159,13 +159,13 @@ def test_bad_option_is_refused_clearly(loaded_db: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", ["metrics", "rejects", "loads", "audit"])
+@pytest.mark.parametrize("command", ["metrics", "rejects", "loads", "audit", "users list"])
 def test_a_read_command_on_a_missing_database_says_so_and_creates_nothing(
     tmp_path: Path, command: str
 ) -> None:
     db = tmp_path / "NO" / "SUCH" / "FILE.duckdb"
 
-    result = run_cli(command, "--db", db, "--json")
+    result = run_cli(*command.split(), "--db", db, "--json")
 
     assert result.returncode == 2 and result.stdout == ""
     assert f"no database at {db}: create it with `scaleboard load --db {db} FILES`" in (
