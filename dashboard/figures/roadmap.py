@@ -163,27 +163,34 @@ def _names(placed: pd.DataFrame, headings: list[tuple[str, int]]) -> list[dict[s
     return notes
 
 
-def _period(rows: pd.DataFrame, kind: str) -> str:
-    """`2025-01-01 to 2025-06-30 (entered 45 days late)`, or "" when there is none."""
-    of_kind = rows[rows["kind"] == kind].iloc[:1]
-    if of_kind.empty:
-        return ""
-    start, end = (
-        pd.to_datetime(of_kind["start_on"]).iloc[0],
-        pd.to_datetime(of_kind["end_on"]).iloc[0],
-    )
-    return f"{start:%Y-%m-%d} to {end:%Y-%m-%d} {_notes(of_kind, kind == 'planned')[0]}".strip()
+def _periods(df: pd.DataFrame, kind: str) -> pd.Series:
+    """Each (label, stage)'s first period of `kind` as the table writes it: `2025-01-01 to
+    2025-06-30 (entered 45 days late)`."""
+    rows = df[df["kind"] == kind].drop_duplicates(["label", "stage"])
+    start = pd.to_datetime(rows["start_on"]).dt.strftime("%Y-%m-%d").fillna("NaT")
+    end = pd.to_datetime(rows["end_on"]).dt.strftime("%Y-%m-%d").fillna("NaT")
+    notes = pd.Series(_notes(rows, kind == "planned"), index=rows.index, dtype=object)
+    text = (start + " to " + end + " " + notes).str.strip()
+    return pd.Series(text.to_numpy(), index=pd.MultiIndex.from_frame(rows[["label", "stage"]]))
 
 
 def timeline_values(df: pd.DataFrame, labels: Iterable[str]) -> dict[str, Any]:
     """The timeline as a table, its text alternative: a row per initiative (in the order of
     `labels`) and stage, with the planned and the actual period (`layout.meta.values`;
     texts escaped as everywhere in a figure, the browser's table shows them as text)."""
+    order = {label: i for i, label in enumerate(labels)}
+    stages = {stage: i for i, stage in enumerate(STAGE_COLORS)}
+    shown = df[df["label"].isin(list(order)) & df["stage"].isin(list(stages))]
+    keys = shown[["label", "stage"]].drop_duplicates()
+    keys = keys.iloc[
+        np.lexsort((keys["stage"].map(stages).to_numpy(), keys["label"].map(order).to_numpy()))
+    ]
+    index = pd.MultiIndex.from_frame(keys)
+    planned = _periods(shown, "planned").reindex(index).fillna("")
+    actual = _periods(shown, "actual").reindex(index).fillna("")
     rows = [
-        [plain(label), stage, _period(group, "planned"), _period(group, "actual")]
-        for label in labels
-        for stage in STAGE_COLORS
-        if not (group := df[(df["label"] == label) & (df["stage"] == stage)]).empty
+        [plain(label), stage, p, a]
+        for (label, stage), p, a in zip(index, planned, actual, strict=True)
     ]
     return {"columns": ["Initiative", "Stage", "Planned", "Actual"], "rows": rows}
 
@@ -212,11 +219,31 @@ def timeline(periods: pd.DataFrame, initiatives: pd.DataFrame, as_of: str | None
     fig.update_yaxes(
         range=[height, 0], visible=False, fixedrange=True, automargin=False, title=None
     )
-    for _, y in headings[1:]:
-        fig.add_hline(y=y, line={"color": GRID, "width": 1})
-    if as_of:
-        fig.add_vline(x=as_of, line={"dash": "dot", "color": MUTED})
+    fig.update_layout(shapes=_rules(headings, as_of))
     return fig
+
+
+def _rules(headings: list[tuple[str, int]], as_of: str | None) -> list[dict[str, Any]]:
+    """A line between business units and a dotted one at the as-of date, as the shapes
+    `add_hline` and `add_vline` make (which cost 20 ms each on a figure this size)."""
+    line = {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y"}
+    shapes = [
+        {**line, "y0": y, "y1": y, "line": {"color": GRID, "width": 1}} for _, y in headings[1:]
+    ]
+    if as_of:
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "x0": as_of,
+                "x1": as_of,
+                "yref": "y domain",
+                "y0": 0,
+                "y1": 1,
+                "line": {"dash": "dot", "color": MUTED},
+            }
+        )
+    return shapes
 
 
 def _jitter(initiative_id: str) -> float:
