@@ -11,6 +11,8 @@ import requests
 from dashboard.edits import audit, priorities
 from dashboard.edits.store import EditsStore
 from etl.config import Settings
+from tests.conftest import run_cli
+from tests.helpers import write_initiatives
 
 
 def callback_body(
@@ -88,3 +90,11 @@ def override_version(db: Path, initiative_id: str) -> int:
         return priorities.override_and_version(store, initiative_id)[1]
     finally:
         store.dispose()
+
+
+def initiatives_db(folder: Path) -> Path:
+    """A database in `folder` holding the test initiatives only, loaded by the CLI."""
+    path = folder / "portfolio.duckdb"
+    result = run_cli("load", "--db", path, write_initiatives(folder / "in"))
+    assert result.returncode == 0, result.stderr
+    return path

@@ -15,9 +15,8 @@ from flask.testing import FlaskClient
 
 from dashboard.app import create_app
 from etl.config import Settings
-from tests.auth.http_tools import audit_entries
+from tests.auth.http_tools import audit_entries, initiatives_db
 from tests.conftest import run_cli
-from tests.helpers import write_initiatives
 
 PASSWORD = "a long enough password"
 NEW_PASSWORD = "another long enough one"
@@ -25,9 +24,7 @@ NEW_PASSWORD = "another long enough one"
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("accounts") / "portfolio.duckdb"
-    result = run_cli("load", "--db", path, write_initiatives(path.parent / "in"))
-    assert result.returncode == 0, result.stderr
+    path = initiatives_db(tmp_path_factory.mktemp("accounts"))
     return path
 
 

@@ -18,9 +18,9 @@ from flask.testing import FlaskClient
 
 from dashboard.app import create_app
 from etl.config import Settings
+from tests.auth.http_tools import initiatives_db
 from tests.conftest import run_cli
 from tests.e2e.conftest import server_errors, serving
-from tests.helpers import write_initiatives
 
 pytestmark = pytest.mark.xdist_group("auth-sessions")
 PASSWORD = "a long enough password"
@@ -31,9 +31,7 @@ COOKIE = "scaleboard_session"
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sessions") / "portfolio.duckdb"
-    result = run_cli("load", "--db", path, write_initiatives(path.parent / "in"))
-    assert result.returncode == 0, result.stderr
+    path = initiatives_db(tmp_path_factory.mktemp("sessions"))
     args = ("users", "add", "erin", "--role", "executive", "--password-stdin", "--db", path)
     result = run_cli(*args, input=PASSWORD + "\n")
     assert result.returncode == 0, result.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -300,16 +301,23 @@ def test_exact_copies_of_a_record_are_loaded_once_with_a_warning(tmp_path: Path)
 # --- "later" is a later inventory year, whatever the load order ----------------------------
 
 
-@pytest.mark.parametrize("order", list(itertools.permutations(range(3)))[1:])
-def test_every_load_order_gives_the_same_portfolio(tmp_path: Path, order: tuple[int, ...]) -> None:
+def _loaded_alike(tmp_path: Path, years: Sequence[Path], order: tuple[int, ...]) -> Path:
+    """The inventories loaded in year order and in `order` give the same portfolio and
+    figures; the database loaded in year order."""
     in_order, other = tmp_path / "in-order.duckdb", tmp_path / "other.duckdb"
-    for path in YEARS:
+    for path in years:
         _load(in_order, path)
     for index in order:
-        _load(other, YEARS[index])
+        _load(other, years[index])
 
     assert _portfolio(other) == _portfolio(in_order)
     assert _figures(other) == _figures(in_order)
+    return in_order
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3)))[1:])
+def test_every_load_order_gives_the_same_portfolio(tmp_path: Path, order: tuple[int, ...]) -> None:
+    _loaded_alike(tmp_path, YEARS, order)
 
 
 def _chatbot_years(tmp_path: Path) -> tuple[Path, Path, Path]:
@@ -352,14 +360,7 @@ def test_a_name_one_inventory_repeats_matches_the_same_way_in_every_order(
     inventory that repeats it was loaded before, between or after them: its rows, which
     cannot say which of them is that use case, stay use cases of their own."""
     years = _chatbot_years(tmp_path)
-    in_order, other = tmp_path / "in-order.duckdb", tmp_path / "other.duckdb"
-    for path in years:
-        _load(in_order, path)
-    for index in order:
-        _load(other, years[index])
-
-    assert _portfolio(other) == _portfolio(in_order)
-    assert _figures(other) == _figures(in_order)
+    in_order = _loaded_alike(tmp_path, years, order)
     chatbots = _rows(
         in_order,
         "select i.status, list(e.stage || '@' || e.entered_on order by e.entered_on) "
