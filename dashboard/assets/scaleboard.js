@@ -1,7 +1,7 @@
 /* Scaleboard in the browser: the clientside callbacks of the frame (document title,
-   the filters' toggle on a narrow screen, every chart's table of values) and one fix of
-   the keyboard order of Dash's dropdowns. Served as a file: the page's
-   Content-Security-Policy allows it ('self'). */
+   the filters' toggle on a narrow screen, every chart's table of values), one fix of
+   the keyboard order of Dash's dropdowns and Escape on a KPI's definition. Served as a
+   file: the page's Content-Security-Policy allows it ('self'). */
 (function () {
   "use strict";
 
@@ -157,6 +157,27 @@
       });
     }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["tabindex"] });
   }
+
+  /* ---- a definition under a KPI label: Escape hides it until focus and pointer leave ---- */
+
+  const SHOWING = ".kpi-label:hover, .kpi-label:focus-within";
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    document.querySelectorAll(SHOWING).forEach(function (label) {
+      label.classList.add("definition-dismissed");
+    });
+  });
+
+  function undismiss(event) {
+    const label = event.target.closest && event.target.closest(".definition-dismissed");
+    if (!label) { return; }
+    window.setTimeout(function () {
+      if (!label.matches(SHOWING)) { label.classList.remove("definition-dismissed"); }
+    }, 0);
+  }
+  document.addEventListener("focusout", undismiss);
+  document.addEventListener("mouseout", undismiss);
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", watch);

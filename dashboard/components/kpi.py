@@ -19,18 +19,22 @@ def _tooltip(text: str, target: str) -> dbc.Tooltip:
 
 
 def labelled(element_id: str, label: str, definition: str) -> list[Any]:
-    """The label `<element_id>-label` with its "i": a button that shows the definition on
-    hover, keyboard focus and tap (the tooltip), and that a screen reader reads it from
-    (`<element_id>-definition`, visually hidden)."""
+    """The label `<element_id>-label` with its "i": a button that a screen reader reads the
+    definition from (`aria-describedby`), and that shows it under the label on hover,
+    keyboard focus and tap (a tap focuses the button). The definition
+    (`<element_id>-definition`, role tooltip) is part of the label from the first paint and
+    shown by the style sheet alone, so no script has to be ready before the first tap;
+    Escape hides it until the focus or the pointer leaves (`assets/scaleboard.js`)."""
     aria: dict[str, Any] = {
         "aria-label": f"Definition of {label}",
         "aria-describedby": f"{element_id}-definition",
     }
     info = html.Button("i", type="button", id=f"{element_id}-info", className="kpi-info", **aria)
+    definition_tip = html.Span(
+        definition, id=f"{element_id}-definition", role="tooltip", className="kpi-definition"
+    )
     return [
-        html.Div([label, info], id=f"{element_id}-label", className="kpi-label"),
-        html.Span(definition, id=f"{element_id}-definition", className="visually-hidden"),
-        _tooltip(definition, f"{element_id}-label"),
+        html.Div([label, info, definition_tip], id=f"{element_id}-label", className="kpi-label")
     ]
 
 

@@ -109,8 +109,8 @@ def test_each_definition_opens_from_a_button_a_screen_reader_reads(reader: Reade
         assert (info.type, text(info)) == ("button", "i")  # focusable, pressed by a tap
         described = info.to_plotly_json()["props"]["aria-describedby"]
         assert described == f"{kpi.element_id}-definition"
-        assert text(find(cards, described)) == kpi.definition
-        tip = next(
-            c for c in walk(cards) if getattr(c, "target", None) == f"{kpi.element_id}-label"
-        )
-        assert "focus" in tip.trigger.split() and text(tip) == kpi.definition
+        tip = find(cards, described)
+        assert text(tip) == kpi.definition
+        assert tip.to_plotly_json()["props"]["role"] == "tooltip"
+        label = find(cards, f"{kpi.element_id}-label")
+        assert any(c is tip for c in walk(label))  # shown by the label's hover and focus
