@@ -286,7 +286,7 @@ class Reader:
         key = "initiatives" if everyone else "signalled"
 
         def evaluate() -> tuple[ProgramMetrics, pd.DataFrame]:
-            run = MetricsRun(self.con, selection, self.settings)
+            run = MetricsRun(self.con, selection, self.settings, months=self.reporting())
             return run.program(), run.initiative_frame(signalled_only=not everyone)
 
         return self.cached((key, selection), evaluate)
@@ -311,7 +311,9 @@ class Reader:
                 return value[0]  # type: ignore[no-any-return]  # a ProgramMetrics is one
         return self.cached(
             ("selection", selection),
-            lambda: MetricsRun(self.con, selection, self.settings, figures=False).selection(),
+            lambda: MetricsRun(
+                self.con, selection, self.settings, figures=False, months=self.reporting()
+            ).selection(),
         )
 
     def signalled(self, filters: Any) -> pd.DataFrame:

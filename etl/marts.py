@@ -24,10 +24,14 @@ MODELS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("stg_adoption", ()),
         ("stg_activity", ("stg_adoption",)),
         ("stg_data_months", ("stg_adoption",)),
+        ("stg_stage_entries", ()),
     ),
     # Marts read staging views only.
     "marts": (
-        ("mart_initiative_month", ("stg_costs", "stg_outcomes", "stg_activity")),
+        (
+            "mart_initiative_month",
+            ("stg_costs", "stg_outcomes", "stg_activity", "stg_stage_entries"),
+        ),
         ("mart_cost_by_category", ("stg_costs",)),
         ("mart_unallocated_spend", ("stg_fx_rates",)),
         ("mart_reporting_months", ("stg_data_months",)),

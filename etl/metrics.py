@@ -166,11 +166,14 @@ class MetricsRun:
         settings: Settings,
         *,
         figures: bool = True,
+        months: ReportingMonths | None = None,
     ) -> None:
-        """Builds the relations; with `figures` false only S (`selection()` alone then)."""
+        """Builds the relations; with `figures` false only S (`selection()` alone then).
+        `months`: the database's reporting months when the caller holds them already (no
+        filter changes them), else read here."""
         self.con = con
         self.settings = settings
-        self.months = reporting_months(con, settings)
+        self.months = months if months is not None else reporting_months(con, settings)
         self.period = resolve_period(
             filters.as_of,
             filters.from_,

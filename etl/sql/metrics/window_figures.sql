@@ -1,23 +1,12 @@
 -- Window sums per initiative of S and for all of S (the row whose initiative_id is null):
--- cost, outcome value (all of it, at scale, in pilot by stage(i, m)) and insights.
+-- cost, outcome value (all of it, at scale, in pilot by stage(i, m), the mart's
+-- stage_rank) and insights.
 create or replace temp table window_figures as
 with facts as (
-    select f.*, last_day(f.month) as month_end
+    select f.*
     from mart_initiative_month as f
     where f.month between $window_from::date and $window_to::date
       and f.initiative_id in (select initiative_id from selected)
-),
-
-staged as (
-    select facts.*, e.stage
-    from facts
-    asof left join stage_entries as e
-        on facts.initiative_id = e.initiative_id and facts.month_end >= e.entered_on
-),
-
-ranked as (
-    select staged.*, o.stage_rank
-    from staged left join stage_order as o using (stage)
 ),
 
 final as (
@@ -28,7 +17,7 @@ final as (
         coalesce(sum(insights), 0) as insights,
         coalesce(sum(outcome_value_rc) filter (where stage_rank >= 2), 0) as outcomes_at_scale,
         coalesce(sum(outcome_value_rc) filter (where stage_rank = 1), 0) as outcomes_in_pilot
-    from ranked
+    from facts
     group by grouping sets ((initiative_id), ())
 )
 
