@@ -1,10 +1,9 @@
 -- initiatives_by_stage (S, not retired, by stage(i, as_of_date)) and
 -- pilot_to_production_rate (of S with an entry by as_of_date, the share ever at scale).
 with history as (
-    select e.initiative_id, max(o.stage_rank) as highest_rank
-    from stage_entries as e
-    join stage_order as o using (stage)
-    where e.entered_on <= $as_of_date::date
+    select e.initiative_id, max(e.stage_rank) as highest_rank
+    from stg_stage_entries as e
+    where e.entered_on <= $as_of_date::date and e.stage_rank is not null
       and e.initiative_id in (select initiative_id from selected)
     group by e.initiative_id
 ),
