@@ -16,6 +16,11 @@ own, through a descriptor it holds (`/proc/self/fd/N` on Linux), which pins the 
 Results are cached per (snapshot, query, arguments) in a small LRU, so a new load
 invalidates them. Cached values are shared between threads: treat them as read-only.
 
+Each snapshot runs DuckDB on one thread (`READ_THREADS`): a request's statements are small
+(thousands of rows), so DuckDB's own worker threads cost more to schedule than they save,
+and they compete for the cores with the server's threads, which are the parallelism here
+(the requests at once, and `Reader.alongside` within one).
+
 When the current file cannot be opened (damaged, or of another version), the server keeps
 the snapshot it has (or, at its start, opens the newest release kept for rollback), and
 every reader carries an `Unreadable` (since when, why) that each page shows; the file is
@@ -58,6 +63,8 @@ from etl.storage import (
 T = TypeVar("T")
 FileId = tuple[int, int, int, int]
 CATALOG = "release"
+READ_THREADS = 1
+"""DuckDB threads of a snapshot's database (see the module)."""
 log = logging.getLogger(__name__)
 _ALONGSIDE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="reader-alongside")
 """Threads for `Reader.alongside` (created on first use; idle threads cost nothing)."""
@@ -138,6 +145,7 @@ class Snapshot:
         self.con = con
         self.file_id = file_id
         self._fd = fd
+        con.execute("set threads = ?", [READ_THREADS])  # this snapshot's database only
         row = con.execute("select coalesce(max(load_id), 0) from loads").fetchone()
         self.load_id = int(row[0]) if row else 0
         self.key: Hashable = (file_id, self.load_id)

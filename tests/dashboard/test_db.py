@@ -7,6 +7,7 @@ import os
 import threading
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dashboard.db import Database, LruCache, file_id
@@ -166,6 +167,22 @@ def test_work_alongside_reads_the_same_snapshot_on_its_own_connection(db: Path) 
         assert fresh.metrics(earlier) is there  # cached for every reader of the snapshot
         assert fresh.metrics(PageFilters()) is here
     data.close()
+
+
+def test_a_snapshot_runs_duckdb_on_one_thread_and_leaves_other_databases_alone(
+    db: Path, tmp_path: Path
+) -> None:
+    data, absent = Database(db, Settings()), Database(tmp_path / "absent.duckdb", Settings())
+    setting = "select current_setting('threads')"
+    with data.reader() as reader, absent.reader() as empty:
+        sibling = reader.alongside(lambda other: other.con.execute(setting).fetchone())
+        assert reader.con.execute(setting).fetchone() == (1,)
+        assert sibling.result() == (1,)
+        assert empty.con.execute(setting).fetchone() == (1,)
+    with duckdb.connect() as elsewhere:  # a database of its own keeps DuckDB's default
+        assert elsewhere.execute(setting).fetchone() == (os.cpu_count(),)
+    data.close()
+    absent.close()
 
 
 def test_the_whole_initiatives_frame_serves_the_signalled_rows_too(db: Path) -> None:
