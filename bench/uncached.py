@@ -31,6 +31,9 @@ FIRED = {SEARCH, ("app-location", "pathname"), GRID}
 grid sends again when the query string changes)."""
 PATHS = {"portfolio": "/", "roadmap": "/roadmap", "data": "/data", "app": "/"}
 SHELL = {"app-freshness": "shell: frame", "app-location": "shell: filters"}
+COMPARED = {"roadmap: roadmap-scenario-results": "scenario_a=top:10&scenario_b=top:25"}
+"""What a callback's every request adds to its query string: the scenario results compare
+two scenarios (without one the callback shows how to choose one and reads nothing)."""
 WARM_PER_WORKER = 1
 WARM_CAP = 24
 """Warm-up requests of each callback at most (never measured)."""
@@ -53,12 +56,16 @@ def url_callbacks(url: str) -> dict[str, dict[str, Any]]:
         body["changedPropIds"] = [
             f"{i['id']}.{i['property']}" for i in dep["inputs"] if (i["id"], i["property"]) in FIRED
         ]
-        chosen[SHELL.get(first, f"{page}: {first}")] = body
+        name = SHELL.get(first, f"{page}: {first}")
+        chosen[name] = with_search(body, "", name)
     return chosen
 
 
-def with_search(body: dict[str, Any], search: str) -> dict[str, Any]:
-    """The same request with another query string."""
+def with_search(body: dict[str, Any], search: str, name: str) -> dict[str, Any]:
+    """The same request with another query string (and what the callback `name` adds to
+    each, `COMPARED`)."""
+    if name in COMPARED:
+        search = f"{search}&{COMPARED[name]}" if search else f"?{COMPARED[name]}"
 
     def put(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{**i, "value": search} if i["property"] == "search" else i for i in items]
@@ -82,12 +89,12 @@ def warm(
     session stays with one worker, a fresh connection goes to any). The `X-Bench-Worker`
     header says which one did, so this warms every worker for sure, with filtered views
     (query paths the default view does not run) that no measured request uses again."""
-    for body in bodies.values():
+    for name, body in bodies.items():
         answered: Counter[str] = Counter()
         for _ in range(WARM_CAP):
             if len(answered) >= count and min(answered.values()) >= WARM_PER_WORKER:
                 break
-            sent = with_search(body, next(searches)) if searches else body
+            sent = with_search(body, next(searches), name) if searches else body
             with requests.Session() as session:
                 answered[_send(session, url, sent).headers.get(WORKER_HEADER, "")] += 1
 
@@ -143,7 +150,7 @@ def measure(
         out[name]["cached"] = one_client(url, [body] * n)
         out[name]["cached_clients"] = clients(url, [[body] * per_client] * CLIENTS)
     for name, body in bodies.items():
-        fresh = [with_search(body, next(searches)) for _ in range(n + CLIENTS * per_client)]
+        fresh = [with_search(body, next(searches), name) for _ in range(n + CLIENTS * per_client)]
         out[name]["uncached"] = one_client(url, fresh[:n])
         out[name]["uncached_clients"] = clients(
             url, [fresh[n + k * per_client : n + (k + 1) * per_client] for k in range(CLIENTS)]

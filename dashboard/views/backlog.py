@@ -96,9 +96,12 @@ def scenario_frame(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def scenarios(reader: Reader, filters: PageFilters, ranking: Ranking) -> dict[str, Outcome | None]:
-    """Scenario A and B of the URL against today (None for one the URL does not give)."""
-    frame = scenario_frame(backlog(reader, filters, ranking))
+    """Scenario A and B of the URL against today (None for one the URL does not give); a
+    URL without scenarios reads no backlog."""
     given: dict[str, Any] = {"a": filters.scenario_a, "b": filters.scenario_b}
+    if not any(given.values()):
+        return dict.fromkeys(given)
+    frame = scenario_frame(backlog(reader, filters, ranking))
     return {
         side: (outcome(frame, parse_spec(text)) if text else None) for side, text in given.items()
     }

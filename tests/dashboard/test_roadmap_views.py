@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from dash import no_update
 
-from dashboard.db import Reader
+from dashboard.db import Database, Reader
 from dashboard.views import roadmap as view
+from dashboard.views import scenarios as scenarios_view
+from dashboard.views.backlog import DEFAULT_RANKING
+from etl.config import Settings
 from tests.dashboard.layout_tools import text
 
 
@@ -192,3 +197,16 @@ def test_the_url_sorts_the_table_by_several_columns(reader: Reader) -> None:
     assert "sort" not in columns["rank"]
     stages = [r["stage"] for r in rows if r["stage"]]
     assert stages == sorted(stages)
+
+
+def test_the_scenario_results_read_the_backlog_only_for_a_scenario(tiny_db: Path) -> None:
+    data = Database(tiny_db, Settings())  # a cache of its own, empty
+    with data.reader() as reader:
+        hint = scenarios_view.results(reader, "", DEFAULT_RANKING)
+        assert hint.id == "roadmap-scenario-results-empty"
+        assert not [k for k in data.cache._items if k[1][0] in ("backlog", "initiatives")]
+
+        compared = scenarios_view.results(reader, "?scenario_a=top:1", DEFAULT_RANKING)
+        assert "roadmap-scenario-table" in str(compared)
+        assert [k for k in data.cache._items if k[1][0] == "backlog"]
+    data.close()
