@@ -56,19 +56,18 @@ def whole_figure(traces: list[dict[str, Any]], **layout: Any) -> go.Figure:
 
 def empty_figure(message: str = NO_DATA, height: int | None = None) -> go.Figure:
     """The explicit empty state: a message where the chart would be, no axes."""
-    fig = base_figure(height=height)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.add_annotation(
-        text=message,
-        showarrow=False,
-        font={"size": 15, "color": GREY},
-        xref="paper",
-        yref="paper",
-        x=0.5,
-        y=0.5,
+    note = {
+        "text": message,
+        "showarrow": False,
+        "font": {"size": 15, "color": GREY},
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0.5,
+        "y": 0.5,
+    }
+    return whole_figure(
+        [], height=height, xaxis={"visible": False}, yaxis={"visible": False}, annotations=[note]
     )
-    return fig
 
 
 def is_empty_figure(fig: go.Figure) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import base_figure, empty_figure
+from dashboard.figures import empty_figure, whole_figure
 from dashboard.theme import BLUE, ORANGE, VALUE_COLOR
 
 SERIES = (
@@ -21,20 +21,21 @@ def coverage(df: pd.DataFrame) -> go.Figure:
     if df.empty or df["started_count"].sum() == 0:
         return empty_figure()
     started = df["started_count"].where(df["started_count"] > 0)
-    fig = base_figure(yaxis={"tickformat": ".0%", "range": [0, 1.05], "title": None})
-    for column, name, color, dash, symbol in SERIES:
-        fig.add_trace(
-            go.Scatter(
-                x=df["month"],
-                y=df[column] / started,
-                customdata=list(zip(df[column], df["started_count"], strict=True)),
-                name=name,
-                mode="lines+markers",
-                line={"color": color, "dash": dash},
-                marker={"symbol": symbol, "size": 7},
-                hovertemplate="%{x|%Y-%m}: %{y:.0%} (%{customdata[0]} of %{customdata[1]})"
-                f"<extra>{name}</extra>",
-            )
-        )
-    fig.update_xaxes(tickformat="%Y-%m", title=None)
-    return fig
+    lines = [
+        {
+            "type": "scatter",
+            "x": df["month"].to_numpy(),
+            "y": (df[column] / started).to_numpy(),
+            "customdata": list(zip(df[column], df["started_count"], strict=True)),
+            "name": name,
+            "mode": "lines+markers",
+            "line": {"color": color, "dash": dash},
+            "marker": {"symbol": symbol, "size": 7},
+            "hovertemplate": "%{x|%Y-%m}: %{y:.0%} (%{customdata[0]} of %{customdata[1]})"
+            f"<extra>{name}</extra>",
+        }
+        for column, name, color, dash, symbol in SERIES
+    ]
+    return whole_figure(
+        lines, yaxis={"tickformat": ".0%", "range": [0, 1.05]}, xaxis={"tickformat": "%Y-%m"}
+    )

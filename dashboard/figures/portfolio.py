@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import base_figure, empty_figure, plain_all
+from dashboard.figures import empty_figure, plain_all, whole_figure
 from dashboard.theme import BLUE, COST_COLOR, STAGE_COLORS, VALUE_COLOR, category_color
 from etl.formatting import currency_prefix
 
@@ -27,39 +27,38 @@ def maturity_funnel(df: pd.DataFrame) -> go.Figure:
     """Initiatives (not retired) by current stage; a click on a stage filters by it."""
     if df.empty or df["initiatives"].sum() == 0:
         return empty_figure("No initiatives for these filters")
-    fig = base_figure(margin={"l": 8, "r": 8, "t": 8, "b": 8}, clickmode="event")
-    fig.add_trace(
-        go.Funnel(
-            y=df["stage"],
-            x=df["initiatives"],
-            textinfo="value",
-            textfont={"size": 15},
-            marker={"color": [STAGE_COLORS[s] for s in df["stage"]]},
-            connector={"fillcolor": "#E4E7EB", "line": {"width": 0}},
-            hovertemplate="%{y}: %{x} initiatives<br>Click to filter by this stage<extra></extra>",
-        )
-    )
-    return fig
+    funnel = {
+        "type": "funnel",
+        "y": df["stage"].to_numpy(),
+        "x": df["initiatives"].to_numpy(),
+        "textinfo": "value",
+        "textfont": {"size": 15},
+        "marker": {"color": [STAGE_COLORS[s] for s in df["stage"]]},
+        "connector": {"fillcolor": "#E4E7EB", "line": {"width": 0}},
+        "hovertemplate": "%{y}: %{x} initiatives<br>Click to filter by this stage<extra></extra>",
+    }
+    return whole_figure([funnel], margin={"l": 8, "r": 8, "t": 8, "b": 8}, clickmode="event")
 
 
 def adoption_trend(df: pd.DataFrame) -> go.Figure:
     """Adoption rate per month of the window (gaps where a month has no data)."""
     if df.empty or df["adoption_rate"].isna().all():
         return empty_figure()
-    fig = base_figure(yaxis={"tickformat": ".0%", "rangemode": "tozero", "title": None})
-    fig.add_trace(
-        go.Scatter(
-            x=_months(df["month"]),
-            y=df["adoption_rate"],
-            mode="lines+markers",
-            line={"color": BLUE, "width": 3},
-            marker={"size": 7},
-            connectgaps=False,
-            hovertemplate="%{x|%Y-%m}: %{y:.1%}<extra>Adoption rate</extra>",
-        )
+    line = {
+        "type": "scatter",
+        "x": _months(df["month"]).to_numpy(),
+        "y": df["adoption_rate"].to_numpy(),
+        "mode": "lines+markers",
+        "line": {"color": BLUE, "width": 3},
+        "marker": {"size": 7},
+        "connectgaps": False,
+        "hovertemplate": "%{x|%Y-%m}: %{y:.1%}<extra>Adoption rate</extra>",
+    }
+    return whole_figure(
+        [line],
+        yaxis={"tickformat": ".0%", "rangemode": "tozero"},
+        xaxis={"tickformat": "%Y-%m"},
     )
-    fig.update_xaxes(tickformat="%Y-%m", title=None)
-    return fig
 
 
 def value_vs_cost(df: pd.DataFrame, currency: str) -> go.Figure:
@@ -67,23 +66,24 @@ def value_vs_cost(df: pd.DataFrame, currency: str) -> go.Figure:
     if df.empty or (df["cost_rc"].abs().sum() == 0 and df["outcome_value_rc"].abs().sum() == 0):
         return empty_figure()
     prefix = currency_prefix(currency)
-    fig = base_figure(barmode="group", yaxis=money_axis(currency))
-    months = _months(df["month"])
-    for column, name, color in (
-        ("outcome_value_rc", "Outcome value", VALUE_COLOR),
-        ("cost_rc", "Cost", COST_COLOR),
-    ):
-        fig.add_trace(
-            go.Bar(
-                x=months,
-                y=df[column],
-                name=name,
-                marker_color=color,
-                hovertemplate=f"%{{x|%Y-%m}}: {prefix}%{{y:,.0f}}<extra>{name}</extra>",
-            )
+    months = _months(df["month"]).to_numpy()
+    bars = [
+        {
+            "type": "bar",
+            "x": months,
+            "y": df[column].to_numpy(),
+            "name": name,
+            "marker": {"color": color},
+            "hovertemplate": f"%{{x|%Y-%m}}: {prefix}%{{y:,.0f}}<extra>{name}</extra>",
+        }
+        for column, name, color in (
+            ("outcome_value_rc", "Outcome value", VALUE_COLOR),
+            ("cost_rc", "Cost", COST_COLOR),
         )
-    fig.update_xaxes(tickformat="%Y-%m", title=None)
-    return fig
+    ]
+    return whole_figure(
+        bars, barmode="group", yaxis=money_axis(currency), xaxis={"tickformat": "%Y-%m"}
+    )
 
 
 def cost_by_category(df: pd.DataFrame, currency: str) -> go.Figure:
@@ -93,19 +93,16 @@ def cost_by_category(df: pd.DataFrame, currency: str) -> go.Figure:
     ordered = df.sort_values("cost_rc")
     prefix = currency_prefix(currency)
     top = float(ordered["cost_rc"].max())
-    fig = base_figure(xaxis=money_axis(currency, range=[0, top * 1.2]), showlegend=False)
-    fig.add_trace(
-        go.Bar(
-            y=plain_all(ordered["category"]),
-            x=ordered["cost_rc"],
-            orientation="h",
-            marker_color=[category_color(c) for c in ordered["category"]],
-            customdata=ordered["share"],
-            text=[f"{s:.0%}" for s in ordered["share"]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate=f"%{{y}}: {prefix}%{{x:,.0f}} (%{{customdata:.1%}})<extra></extra>",
-        )
-    )
-    fig.update_yaxes(title=None)
-    return fig
+    bar = {
+        "type": "bar",
+        "y": plain_all(ordered["category"]),
+        "x": ordered["cost_rc"].to_numpy(),
+        "orientation": "h",
+        "marker": {"color": [category_color(c) for c in ordered["category"]]},
+        "customdata": ordered["share"].to_numpy(),
+        "text": [f"{s:.0%}" for s in ordered["share"]],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": f"%{{y}}: {prefix}%{{x:,.0f}} (%{{customdata:.1%}})<extra></extra>",
+    }
+    return whole_figure([bar], xaxis=money_axis(currency, range=[0, top * 1.2]), showlegend=False)
