@@ -105,25 +105,34 @@ def _notes(rows: pd.DataFrame, planned: bool) -> list[str]:
     ]
 
 
-def _bars(df: pd.DataFrame, stage: str, kind: str) -> dict[str, Any]:
-    """One stage's bars of one kind: the planned ones in the upper half of each
-    initiative's row, outlined; the actual ones under them, filled."""
-    rows = df[(df["stage"] == stage) & (df["kind"] == kind)]
-    start, end = pd.to_datetime(rows["start_on"]), pd.to_datetime(rows["end_on"])
-    color, planned = STAGE_COLORS[stage], kind == "planned"
-    dates = zip(
-        start.dt.strftime("%Y-%m-%d"),
-        end.dt.strftime("%Y-%m-%d"),
-        _notes(rows, planned),
-        plain_all(rows["label"]),
-        strict=True,
+def _drawn(df: pd.DataFrame) -> pd.DataFrame:
+    """The periods with what their bars and the table show, computed once for all of
+    them: start and end as text, the length in ms, the hover's note, the label escaped."""
+    start, end = pd.to_datetime(df["start_on"]), pd.to_datetime(df["end_on"])
+    planned = (df["kind"] == "planned").to_numpy()
+    notes = np.empty(len(df), dtype=object)
+    notes[planned] = _notes(df[planned], True)
+    notes[~planned] = _notes(df[~planned], False)
+    return df.assign(
+        start_text=start.dt.strftime("%Y-%m-%d"),
+        end_text=end.dt.strftime("%Y-%m-%d"),
+        length_ms=(end - start).dt.days.clip(lower=1) * _DAY_MS,
+        note=notes,
+        shown_label=plain_all(df["label"]),
     )
+
+
+def _bars(rows: pd.DataFrame, stage: str, kind: str) -> dict[str, Any]:
+    """One stage's bars of one kind (`rows` of `_drawn`): the planned ones in the upper
+    half of each initiative's row, outlined; the actual ones under them, filled."""
+    color, planned = STAGE_COLORS[stage], kind == "planned"
     half = BARS_PX / 2
+    parts = rows[["start_text", "end_text", "note", "shown_label"]]
     return {
         "type": "bar",
         "y": rows["bar_y"].tolist(),
-        "x": ((end - start).dt.days.clip(lower=1) * _DAY_MS).tolist(),
-        "base": start.dt.strftime("%Y-%m-%d").tolist(),
+        "x": rows["length_ms"].tolist(),
+        "base": rows["start_text"].tolist(),
         "orientation": "h",
         "width": half - 1,
         "offset": -half if planned else 1,
@@ -135,7 +144,7 @@ def _bars(df: pd.DataFrame, stage: str, kind: str) -> dict[str, Any]:
             "color": "rgba(0,0,0,0)" if planned else color,
             "line": {"color": color, "width": 1.5},
         },
-        "customdata": [list(d) for d in dates],
+        "customdata": parts.to_numpy().tolist(),
         "hovertemplate": f"%{{customdata[3]}}<br>{stage} {kind}: "
         "%{customdata[0]} to %{customdata[1]} %{customdata[2]}<extra></extra>",
     }
@@ -165,20 +174,19 @@ def _names(placed: pd.DataFrame, headings: list[tuple[str, int]]) -> list[dict[s
 
 
 def _periods(df: pd.DataFrame, kind: str) -> pd.Series:
-    """Each (label, stage)'s first period of `kind` as the table writes it: `2025-01-01 to
-    2025-06-30 (entered 45 days late)`."""
+    """Each (label, stage)'s first period of `kind` (`df` of `_drawn`) as the table writes
+    it: `2025-01-01 to 2025-06-30 (entered 45 days late)`."""
     rows = df[df["kind"] == kind].drop_duplicates(["label", "stage"])
-    start = pd.to_datetime(rows["start_on"]).dt.strftime("%Y-%m-%d").fillna("NaT")
-    end = pd.to_datetime(rows["end_on"]).dt.strftime("%Y-%m-%d").fillna("NaT")
-    notes = pd.Series(_notes(rows, kind == "planned"), index=rows.index, dtype=object)
-    text = (start + " to " + end + " " + notes).str.strip()
+    start, end = rows["start_text"].fillna("NaT"), rows["end_text"].fillna("NaT")
+    text = (start + " to " + end + " " + rows["note"]).str.strip()
     return pd.Series(text.to_numpy(), index=pd.MultiIndex.from_frame(rows[["label", "stage"]]))
 
 
 def timeline_values(df: pd.DataFrame, labels: Iterable[str]) -> dict[str, Any]:
-    """The timeline as a table, its text alternative: a row per initiative (in the order of
-    `labels`) and stage, with the planned and the actual period (`layout.meta.values`;
-    texts escaped as everywhere in a figure, the browser's table shows them as text)."""
+    """The timeline as a table (`df`: the periods of `_drawn`), its text alternative: a row
+    per initiative (in the order of `labels`) and stage, with the planned and the actual
+    period (`layout.meta.values`; texts escaped as everywhere in a figure, the browser's
+    table shows them as text)."""
     order = {label: i for i, label in enumerate(labels)}
     stages = {stage: i for i, stage in enumerate(STAGE_COLORS)}
     shown = df[df["label"].isin(list(order)) & df["stage"].isin(list(stages))]
@@ -204,14 +212,14 @@ def timeline(periods: pd.DataFrame, initiatives: pd.DataFrame, as_of: str | None
         return empty_figure()
     placed, headings, height = timeline_rows(initiatives)
     labels = placed.assign(label=placed.apply(_label, axis=1))
-    df = periods.merge(labels[["initiative_id", "label", "bar_y"]], on="initiative_id")
-    drawn = set(zip(df["stage"], df["kind"], strict=True))
+    df = _drawn(periods.merge(labels[["initiative_id", "label", "bar_y"]], on="initiative_id"))
+    groups = dict(tuple(df.groupby(["stage", "kind"], sort=False)))
     return whole_figure(  # colours: stages, as in the matrix
         [
-            _bars(df, stage, kind)
+            _bars(groups[stage, kind], stage, kind)
             for stage in STAGE_COLORS
             for kind in ("planned", "actual")
-            if (stage, kind) in drawn
+            if (stage, kind) in groups
         ],
         height=TOP_PX + height + BOTTOM_PX,
         barmode="overlay",
