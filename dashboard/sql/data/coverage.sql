@@ -7,11 +7,11 @@ with months as (
 
 started as (
     select initiative_id, min(entered_on) as first_entry
-    from stage_entries where list_contains(?, initiative_id) group by all
+    from stage_entries where initiative_id in (select unnest(?)) group by all
 ),
 
 facts as (
-    select * from mart_initiative_month where list_contains(?, initiative_id)
+    select * from mart_initiative_month where initiative_id in (select unnest(?))
 ),
 
 final as (

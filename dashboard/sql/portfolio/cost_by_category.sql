@@ -3,7 +3,7 @@
 with final as (
     select category, sum(cost_rc) as cost_rc
     from mart_cost_by_category
-    where list_contains(?, initiative_id) and month between ? and ?
+    where initiative_id in (select unnest(?)) and month between ? and ?
     group by category
 )
 

@@ -8,7 +8,7 @@ facts as (
     select month, sum(cost_rc) as cost_rc, sum(outcome_value_rc) as outcome_value_rc,
            sum(insights) as insights
     from mart_initiative_month
-    where list_contains(?, initiative_id) and month between ? and ?
+    where initiative_id in (select unnest(?)) and month between ? and ?
     group by month
 ),
 

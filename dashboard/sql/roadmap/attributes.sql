@@ -14,7 +14,7 @@ final as (
            coalesce(e.estimated_dates, []) as estimated_dates
     from initiatives as i
     left join estimated as e using (initiative_id)
-    where list_contains(?, i.initiative_id)
+    where i.initiative_id in (select unnest(?))
 )
 
 select * from final

@@ -9,7 +9,7 @@ with recent as (
         sum(outcome_value_rc) as value_rc,
         sum(active_users) as active_users
     from mart_initiative_month
-    where list_contains(?, initiative_id)
+    where initiative_id in (select unnest(?))
       and month between ?::date - interval 2 month and ?::date
     group by initiative_id
 ),

@@ -10,7 +10,7 @@ with entries as (
         initiative_id, stage, entered_on,
         lead(entered_on) over (partition by initiative_id order by entered_on) as next_on
     from stage_entries
-    where list_contains(?, initiative_id) and entered_on <= ?
+    where initiative_id in (select unnest(?)) and entered_on <= ?
 ),
 
 spans as (
@@ -32,7 +32,7 @@ stage_slip as (
         end as stage_slip_days
     from roadmap as r
     left join spans as s using (initiative_id, stage)
-    where list_contains(?, r.initiative_id)
+    where r.initiative_id in (select unnest(?))
 ),
 
 final as (

@@ -11,7 +11,7 @@ with entries as (
         initiative_id, stage, entered_on, origin = $origin as is_estimated,
         lead(entered_on) over (partition by initiative_id order by entered_on) as next_on
     from stage_entries
-    where list_contains($ids, initiative_id) and entered_on <= $as_of::date
+    where initiative_id in (select unnest($ids)) and entered_on <= $as_of::date
 ),
 
 actual as (
@@ -49,7 +49,7 @@ planned as (
         false as is_estimated
     from roadmap as r
     left join spans as s using (initiative_id, stage)
-    where list_contains($ids, r.initiative_id)
+    where r.initiative_id in (select unnest($ids))
 ),
 
 final as (select * from actual union all select * from planned)
