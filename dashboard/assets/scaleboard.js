@@ -89,14 +89,24 @@
     return { type: type, namespace: "dash_html_components", props: Object.assign({ children: children }, props) };
   }
 
+  /* Rows of a table of values at most: each cell is a Dash component, and a table of
+     thousands of rows stalls the page (a chart with more says how many it leaves out). */
+  const MAX_ROWS = 250;
+
   function table(spec) {
     if (!spec.rows.length) {
       return component("P", { className: "small text-muted mb-0" }, "No values.");
     }
     const head = component("Thead", {}, component("Tr", {}, spec.columns.map(
       (c) => component("Th", { scope: "col" }, c))));
-    const body = component("Tbody", {}, spec.rows.map((r) => component("Tr", {}, r.map(
-      (cell) => component("Td", {}, cell)))));
+    const rows = spec.rows.slice(0, MAX_ROWS).map((r) => component("Tr", {}, r.map(
+      (cell) => component("Td", {}, cell))));
+    const left = spec.rows.length - MAX_ROWS;
+    if (left > 0) {
+      rows.push(component("Tr", {}, component("Td", { colSpan: spec.columns.length },
+        "... and " + left.toLocaleString("en") + " more values, not listed here")));
+    }
+    const body = component("Tbody", {}, rows);
     return component("Table", { className: "table table-sm mb-0" }, [head, body]);
   }
 

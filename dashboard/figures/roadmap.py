@@ -293,6 +293,38 @@ def _bubbles(group: pd.DataFrame, stage: str, biggest: float, currency: str) -> 
     }
 
 
+MATRIX_VALUES = 100
+"""Initiatives the matrix's table of values lists at most (those of highest cost): a table
+of thousands of rows stalls the browser, and the page's initiative table lists them all."""
+
+
+def matrix_values(df: pd.DataFrame, currency: str) -> dict[str, Any]:
+    """The matrix as a table (its text alternative, `layout.meta.values`): the bubbles of
+    highest cost first, at most MATRIX_VALUES, then a row saying how many are left out."""
+    shown = df.sort_values(["total_cost", "initiative_id"], ascending=[False, True])
+    rows: list[list[Any]] = [
+        [
+            plain(f"{name} ({i})"),
+            stage,
+            f"{readiness:.1f}",
+            str(impact),
+            format_money(cost, currency),
+        ]
+        for name, i, stage, readiness, impact, cost in shown[
+            ["name", "initiative_id", "stage_name", "readiness", "strategic_impact", "total_cost"]
+        ]
+        .head(MATRIX_VALUES)
+        .itertuples(index=False)
+    ]
+    left = len(shown) - len(rows)
+    if left > 0:
+        rows.append(
+            [f"... and {left:,} more: the initiative table lists every one", "", "", "", ""]
+        )
+    columns = ["Initiative", "Stage", "Readiness score", "Strategic impact", "Cost"]
+    return {"columns": columns, "rows": rows}
+
+
 def priority_matrix(rows: pd.DataFrame, currency: str) -> go.Figure:
     """Strategic impact vs readiness score; bubble size = cost over the window, colour =
     stage. A click on a bubble opens the initiative."""
@@ -311,6 +343,7 @@ def priority_matrix(rows: pd.DataFrame, currency: str) -> go.Figure:
             for stage in [*STAGE_COLORS, NO_STAGE]
             if stage in groups
         ],
+        meta={"values": matrix_values(df, currency)},
         xaxis={"title": "Readiness score (0-5)", "range": [-0.2, 5.2]},
         yaxis={"title": "Strategic impact (1-5)", "range": [0.5, 5.5], "dtick": 1},
         shapes=[  # the minimum readiness, as `add_vline` draws it

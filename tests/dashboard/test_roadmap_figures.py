@@ -110,3 +110,34 @@ def test_the_timeline_has_a_table_of_its_periods(
     planned = [r[2] for r in values["rows"] if r[1] == "Operationalization"]
     assert any(p.endswith("past its planned end (entered 70 days late))") for p in planned)
     assert all(" to " in r[2] or " to " in r[3] for r in values["rows"])
+
+
+def test_the_matrix_lists_its_costliest_bubbles_as_its_table_of_values() -> None:
+    n = fig.MATRIX_VALUES + 5
+    rows = pd.DataFrame(
+        {
+            "initiative_id": [f"i{k:03d}" for k in range(n)],
+            "name": ["<b>x</b>"] * n,
+            "stage": ["Experimentation"] * n,
+            "strategic_impact": [3] * n,
+            "readiness_score": [2.5] * n,
+            "total_cost": [float(k) for k in range(n)],
+        }
+    )
+    values = fig.priority_matrix(rows, "USD").layout.meta["values"]
+    assert values["columns"] == [
+        "Initiative",
+        "Stage",
+        "Readiness score",
+        "Strategic impact",
+        "Cost",
+    ]
+    assert len(values["rows"]) == fig.MATRIX_VALUES + 1
+    assert values["rows"][0] == [
+        f"&lt;b&gt;x&lt;/b&gt; (i{n - 1:03d})",
+        "Experimentation",
+        "2.5",
+        "3",
+        "$104.00",
+    ]
+    assert values["rows"][-1][0] == "... and 5 more: the initiative table lists every one"

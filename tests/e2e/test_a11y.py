@@ -232,6 +232,23 @@ def test_a11y008_every_chart_has_a_table_of_its_values(opened: Opened, name: str
         expect(table.locator("tbody tr").first).to_contain_text("(AI-")
 
 
+def test_a11y008_a_chart_of_thousands_of_points_lists_a_bounded_table(opened: Opened) -> None:
+    """Each cell of a table of values is a Dash component: a chart of 5,000 points would
+    stall the page with 20,000 of them, so the table stops and says how many it left out."""
+    view = opened("portfolio", "desktop")
+    table = view.evaluate(
+        """() => window.dash_clientside.scaleboard.figureTable({
+            data: [{type: "scatter", name: "s", x: [...Array(5000).keys()],
+                    y: [...Array(5000).keys()]}],
+            layout: {}})"""
+    )
+    body = table["props"]["children"][1]["props"]["children"]
+    assert len(body) == 251
+    assert body[-1]["props"]["children"]["props"]["children"] == (
+        "... and 4,750 more values, not listed here"
+    )
+
+
 @pytest.mark.parametrize("name", ["portfolio", "roadmap"])
 def test_a11y009_no_chart_toolbar_on_the_phone(opened: Opened, name: str) -> None:
     view = opened(name, "phone")
