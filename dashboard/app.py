@@ -143,6 +143,7 @@ def _register_browser_side(app: Dash) -> None:
             ClientsideFunction("scaleboard", "figureTable"),
             Output(f"{graph_id}-values", "children"),
             Input(graph_id, "figure"),
+            Input(f"{graph_id}-details", "n_clicks"),
         )
 
 

@@ -126,8 +126,10 @@
         (v) => v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && !v.length));
       return set.length ? "(" + set.length + " set)" : "";
     },
-    figureTable: function (figure) {
-      if (!figure) { return window.dash_clientside.no_update; }
+    /* Built once the details are opened (a click or a key on their summary), then
+       again with each new figure. */
+    figureTable: function (figure, opened) {
+      if (!figure || !opened) { return window.dash_clientside.no_update; }
       const meta = figure.layout && figure.layout.meta;
       return table(meta && meta.values ? meta.values : genericTable(figure));
     },

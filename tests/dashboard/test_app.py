@@ -239,7 +239,7 @@ def test_a_server_started_on_a_damaged_file_shows_the_newest_kept_release(
         assert f"Every page shows the state after load {kept.stem}" in shown
 
 
-def test_every_chart_has_a_table_of_its_values_filled_in_the_browser(app: Dash) -> None:
+def test_every_chart_has_a_table_of_its_values_filled_in_the_browser_when_opened(app: Dash) -> None:
     graphs = graph_ids(app.validation_layout)
     assert {"roadmap-timeline", "portfolio-maturity-funnel", "initiative-readiness"} <= set(graphs)
     assert {f"{g}-values" for g in graphs} <= ids(app.validation_layout)
@@ -248,7 +248,13 @@ def test_every_chart_has_a_table_of_its_values_filled_in_the_browser(app: Dash) 
         for spec in app._callback_list
         if (spec.get("clientside_function") or {}).get("function_name") == "figureTable"
     }
-    assert tables == {f"{g}-values.children": [{"id": g, "property": "figure"}] for g in graphs}
+    assert tables == {
+        f"{g}-values.children": [
+            {"id": g, "property": "figure"},
+            {"id": f"{g}-details", "property": "n_clicks"},
+        ]
+        for g in graphs
+    }
 
 
 def test_the_page_names_its_language_and_loads_the_browser_side(app: Dash) -> None:
