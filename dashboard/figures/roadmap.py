@@ -16,7 +16,7 @@ from dashboard.figures import empty_figure, plain, plain_all, whole_figure, wrap
 from dashboard.queries.roadmap import READY
 from dashboard.theme import BAD, GOOD, GREY, GRID, NO_STAGE, ORANGE, STAGE_COLORS, stage_color
 from etl.formatting import format_money
-from etl.registry import BLOCKER_REASON_LABELS, cause_label
+from etl.registry import BLOCKER_REASON_LABELS, cause_label, metric
 
 _DAY_MS = 86_400_000
 LINE_PX, BARS_PX, GAP_PX, UNIT_PX = 15, 18, 7, 26
@@ -300,18 +300,27 @@ of thousands of rows stalls the browser, and the page's initiative table lists t
 
 def matrix_values(df: pd.DataFrame, currency: str) -> dict[str, Any]:
     """The matrix as a table (its text alternative, `layout.meta.values`): the bubbles of
-    highest cost first, at most MATRIX_VALUES, then a row saying how many are left out."""
+    highest cost first, at most MATRIX_VALUES, then a row saying how many are left out;
+    the figures in the registry's words and formats."""
     shown = df.sort_values(["total_cost", "initiative_id"], ascending=[False, True])
+    readiness, cost = metric("readiness_score"), metric("total_cost")
     rows: list[list[Any]] = [
         [
             plain(f"{name} ({i})"),
             stage,
-            f"{readiness:.1f}",
+            readiness.format(None if pd.isna(score) else score),
             str(impact),
-            format_money(cost, currency),
+            cost.format(None if pd.isna(spent) else spent, currency),
         ]
-        for name, i, stage, readiness, impact, cost in shown[
-            ["name", "initiative_id", "stage_name", "readiness", "strategic_impact", "total_cost"]
+        for name, i, stage, score, impact, spent in shown[
+            [
+                "name",
+                "initiative_id",
+                "stage_name",
+                "readiness_score",
+                "strategic_impact",
+                "total_cost",
+            ]
         ]
         .head(MATRIX_VALUES)
         .itertuples(index=False)
@@ -321,7 +330,7 @@ def matrix_values(df: pd.DataFrame, currency: str) -> dict[str, Any]:
         rows.append(
             [f"... and {left:,} more: the initiative table lists every one", "", "", "", ""]
         )
-    columns = ["Initiative", "Stage", "Readiness score", "Strategic impact", "Cost"]
+    columns = ["Initiative", "Stage", readiness.label, "Strategic impact", cost.label]
     return {"columns": columns, "rows": rows}
 
 

@@ -128,9 +128,9 @@ def test_the_matrix_lists_its_costliest_bubbles_as_its_table_of_values() -> None
     assert values["columns"] == [
         "Initiative",
         "Stage",
-        "Readiness score",
+        "Readiness",
         "Strategic impact",
-        "Cost",
+        "Total spend",
     ]
     assert len(values["rows"]) == fig.MATRIX_VALUES + 1
     assert values["rows"][0] == [
