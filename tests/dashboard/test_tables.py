@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.components.tables import CSV_EXPORT, csv_cell, csv_safe, grid
+from dashboard.components.tables import CSV_EXPORT, csv_cell, csv_safe, grid, records
 
 CSV_CASES = [
     ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
@@ -41,3 +41,21 @@ def test_every_grid_exports_through_the_same_rule() -> None:
     assert table.csvExportParams == {"fileName": "x.csv", **CSV_EXPORT}
     assert table.dashGridOptions["defaultCsvExportParams"] == CSV_EXPORT
     assert CSV_EXPORT == {"processCellCallback": {"function": "sbCsvCell(params)"}}
+
+
+def test_grid_rows_hold_plain_json_values() -> None:
+    df = pd.DataFrame(
+        {
+            "n": pd.array([1, None], dtype="Int64"),
+            "x": [float("nan"), 2.5],
+            "on": pd.to_datetime(["2024-01-01", None]),
+            "ok": pd.array([True, None], dtype="boolean"),
+            "s": pd.Series(["p", None], dtype="string"),
+        }
+    )
+    rows = records(df)
+    assert rows == [
+        {"n": 1, "x": None, "on": "2024-01-01T00:00:00", "ok": True, "s": "p"},
+        {"n": None, "x": 2.5, "on": None, "ok": None, "s": None},
+    ]
+    assert [type(v) for v in rows[0].values()] == [int, type(None), str, bool, str]
