@@ -1,4 +1,7 @@
-"""Pure figures: `fn(df) -> go.Figure`, no I/O, one template (`dashboard.theme`)."""
+"""Pure figures: `fn(df) -> go.Figure`, no I/O, one template (`dashboard.theme`).
+
+Every figure is built whole (`whole_figure`): its traces as dicts and its layout, validated
+once; a figure of several panels takes its axes from `plotly.subplots.make_subplots`."""
 
 from __future__ import annotations
 
@@ -37,13 +40,6 @@ def wrapped(text: str, width: int = LINE_CHARS) -> list[str]:
 def plain_lines(text: object, width: int = LINE_CHARS) -> str:
     """`plain` text wrapped in lines of at most `width` characters (`<br>` between)."""
     return "<br>".join(plain_all(wrapped(str(text), width)))
-
-
-def base_figure(**layout: Any) -> go.Figure:
-    """An empty figure in the Scaleboard template."""
-    fig = go.Figure()
-    fig.update_layout(template=template(), **layout)
-    return fig
 
 
 def whole_figure(traces: list[dict[str, Any]], **layout: Any) -> go.Figure:

@@ -33,6 +33,9 @@ def test_outcomes_show_value_and_insights() -> None:
     df = pd.DataFrame({"month": MONTHS, "outcome_value_rc": [100.0, 0.0], "insights": [3, 0]})
     figure = fig.outcomes(df, "USD")
     assert [t.name for t in figure.data] == ["Outcome value", "Insights"]
+    assert [t.yaxis for t in figure.data] == ["y", "y2"]  # insights on the right axis
+    assert (figure.layout.yaxis2.overlaying, figure.layout.yaxis2.side) == ("y", "right")
+    assert figure.layout.yaxis.tickprefix == "$"
     assert is_empty_figure(fig.outcomes(df.assign(outcome_value_rc=0.0, insights=0), "USD"))
 
 
@@ -51,6 +54,9 @@ def test_model_metrics_have_a_panel_per_series_and_name_the_decay() -> None:
     assert titles == ["m1 · accuracy · decayed 11.1%", "m2 · f1"]
     assert figure.data[0].line.color == BAD
     assert list(figure.data[1].y) == [0.9, 0.9]  # the stated baseline, carried forward
+    assert [t.yaxis for t in figure.data] == ["y", "y", "y2"]  # a panel per series
+    assert figure.layout.yaxis2.domain[1] < figure.layout.yaxis.domain[0]
+    assert figure.layout.annotations[0].font.size == 13
     assert is_empty_figure(fig.model_metrics(df.iloc[:0], {}))
 
 
@@ -62,7 +68,11 @@ def test_readiness_marks_the_dimensions_below_the_gate() -> None:
             "assessed_on": [pd.Timestamp("2026-01-15"), pd.Timestamp("2026-01-15"), None],
         }
     )
-    (trace,) = fig.readiness(df, 3.0).data
+    figure = fig.readiness(df, 3.0)
+    (trace,) = figure.data
+    (gate,) = figure.layout.shapes  # the gate line at the minimum score, labelled
+    assert (gate.x0, gate.x1, gate.yref) == (3.0, 3.0, "y domain")
+    assert [a.text for a in figure.layout.annotations] == ["gate"]
     # v2: a dimension never assessed is grey "not assessed", never a score (mlops)
     assert list(trace.marker.color) == [GOOD, BAD, GREY]
     assert list(trace.customdata) == ["assessed 2026-01-15", "assessed 2026-01-15", "not assessed"]
