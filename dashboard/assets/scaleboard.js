@@ -89,8 +89,8 @@
     return { type: type, namespace: "dash_html_components", props: Object.assign({ children: children }, props) };
   }
 
-  /* Rows of a table of values at most: each cell is a Dash component, and a table of
-     thousands of rows stalls the page (a chart with more says how many it leaves out). */
+  /* Rows of a table of values at most (each cell is a Dash component): the safety net
+     under the figures' own choices, see `values` in dashboard/components/__init__.py. */
   const MAX_ROWS = 250;
 
   function table(spec) {

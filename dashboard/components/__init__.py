@@ -43,7 +43,13 @@ def values(graph_id: str) -> html.Details:
     `<details>` under it, built in the browser from the figure once the details are opened
     (see `graph_ids`): a page's tables of values are thousands of Dash components, which
     the browser would otherwise build on every new figure (the roadmap at 2,016
-    initiatives drew in 4.7 s without them, 12.2 s with them)."""
+    initiatives drew in 4.7 s without them, 12.2 s with them).
+
+    How long a table gets, in two steps: a figure that can have thousands of points puts
+    the ones a reader needs first in its table and says how many it leaves out (the
+    priority matrix: its MATRIX_VALUES costliest initiatives, `matrix_values`); and the
+    browser lists any table's first MAX_ROWS rows (`scaleboard.js`) and counts the rest,
+    so that a figure without such a choice never stalls the page either."""
     return html.Details(
         [
             html.Summary("Values in the chart", className="small text-muted"),

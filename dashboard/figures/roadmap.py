@@ -294,8 +294,9 @@ def _bubbles(group: pd.DataFrame, stage: str, biggest: float, currency: str) -> 
 
 
 MATRIX_VALUES = 100
-"""Initiatives the matrix's table of values lists at most (those of highest cost): a table
-of thousands of rows stalls the browser, and the page's initiative table lists them all."""
+"""Initiatives the matrix's table of values lists at most (those of highest cost; the page's
+initiative table lists them all). How the tables of values are kept short:
+`dashboard.components.values`."""
 
 
 def matrix_values(df: pd.DataFrame, currency: str) -> dict[str, Any]:
