@@ -453,6 +453,28 @@ def register_ranking(app: Dash, data: Database) -> None:
         return {"feedback": message, "saved": (saved or 0) + 1 if ok else no_update}
 
 
+def register_pick_search(app: Dash, data: Database) -> None:
+    """Each scenario's pick list searched on the server as the user types
+    (`scenario_view.PICK_MATCHES`)."""
+    for side in scenario_view.SIDES:
+        pick = f"roadmap-scenario-{side}-pick"
+
+        @app.callback(
+            Output(pick, "options"),
+            Input(pick, "search_value"),
+            State(pick, "value"),
+            State("app-location", "search"),
+            prevent_initial_call=True,
+        )
+        def search_picks(typed: str | None, picked: list[str] | None, search: str | None) -> Any:
+            """The pick list's options for what is typed (kept as they are when it is
+            cleared: the picked initiatives stay listed)."""
+            if not typed:
+                return no_update
+            with data.reader() as reader:
+                return scenario_view.pick_search(reader, search, typed, picked)
+
+
 def register_scenarios(app: Dash, data: Database) -> None:
     """The scenarios card: forms and results from the URL (results cached per release),
     the compare button writing the URL, and saving by name (owners and admins)."""
@@ -466,6 +488,8 @@ def register_scenarios(app: Dash, data: Database) -> None:
         """Filled from the URL on arrival; later the forms keep what is typed."""
         with data.reader() as reader:
             return scenario_view.forms(reader, search)
+
+    register_pick_search(app, data)
 
     @app.callback(
         Output("roadmap-scenario-results", "children"),

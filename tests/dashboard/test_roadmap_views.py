@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from dash import no_update
 
@@ -12,7 +13,7 @@ from dashboard.views import roadmap as view
 from dashboard.views import scenarios as scenarios_view
 from dashboard.views.backlog import DEFAULT_RANKING
 from etl.config import Settings
-from tests.dashboard.layout_tools import text
+from tests.dashboard.layout_tools import text, walk
 
 
 def test_every_output_for_the_default_view(reader: Reader) -> None:
@@ -210,3 +211,33 @@ def test_the_scenario_results_read_the_backlog_only_for_a_scenario(tiny_db: Path
         assert "roadmap-scenario-table" in str(compared)
         assert [k for k in data.cache._items if k[1][0] == "backlog"]
     data.close()
+
+
+def test_a_pick_list_offers_the_initiatives_typed_and_keeps_the_picked() -> None:
+    ids = [f"I-{n:03d}" for n in range(60)]
+    frame = pd.DataFrame(
+        {
+            "initiative_id": [*ids, "R-1"],
+            "name": [f"Claims triage {n:02d}" for n in range(60)] + ["Claims archive"],
+            "status": ["active"] * 60 + ["retired"],
+        }
+    )
+    assert scenarios_view.pick_options(frame, None, []) == []  # nothing before typing
+    found = scenarios_view.pick_options(frame, "  CLAIMS ", [])
+    assert len(found) == scenarios_view.PICK_MATCHES  # at most, by name; never a retired one
+    assert found[0] == {"label": "Claims triage 00 (I-000)", "value": "I-000"}
+    assert "R-1" not in {o["value"] for o in found}
+    by_id = scenarios_view.pick_options(frame, "i-05", ["I-010"])
+    assert [o["value"] for o in by_id] == ["I-010", *(f"I-05{n}" for n in range(10))]
+    assert [o["value"] for o in scenarios_view.pick_options(frame, "zzz", ["I-010"])] == ["I-010"]
+
+
+def test_the_scenario_forms_list_only_the_picked_initiatives(reader: Reader) -> None:
+    forms = scenarios_view.forms(reader, "?scenario_a=pick:a")
+    picks = {c.id: c.options for c in walk(forms) if str(getattr(c, "id", "")).endswith("-pick")}
+    assert picks == {
+        "roadmap-scenario-a-pick": [{"label": "Invoice matching (a)", "value": "a"}],
+        "roadmap-scenario-b-pick": [],
+    }
+    typed = scenarios_view.pick_search(reader, "?scenario_a=pick:a", "B", ["a"])
+    assert [o["value"] for o in typed] == ["a", "b"]  # c, retired, is never offered

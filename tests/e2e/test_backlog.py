@@ -89,3 +89,38 @@ def test_backlog001_an_owner_ranks_and_compares_two_scenarios(
     expect(
         again.locator("#roadmap-rank-by").get_by_label("Slip (most behind first)")
     ).to_be_checked()
+
+
+def an_active_initiative(db: Path) -> tuple[str, str]:
+    """(id, name) of an active initiative of the sample, the first by name."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute(
+            "select initiative_id, name from initiatives where status = 'active' order by name"
+        ).fetchone()
+    assert row is not None
+    return str(row[0]), str(row[1])
+
+
+def test_backlog002_a_pick_list_offers_what_is_typed(browser: Browser, url: str, db: Path) -> None:
+    initiative_id, name = an_active_initiative(db)
+    owner = new_page(browser)
+    sign_in(owner, url, "maria")
+    owner.goto(url + "/roadmap")
+    owner.locator("#roadmap-scenario-a-kind").get_by_label("Pick").check()
+    owner.click("#roadmap-scenario-a-pick")
+    menu = owner.locator(".dash-dropdown-content")
+    expect(menu.get_by_role("option")).to_have_count(0)  # none sent before anything is typed
+    owner.keyboard.type(name[:6])  # the options come from the server as the user types
+    menu.get_by_role("option", name=f"{name} ({initiative_id})").click()
+    owner.keyboard.press("Escape")
+    owner.fill("#roadmap-scenario-b-amount", "3")
+    owner.click("#roadmap-scenario-compare")
+    expect(owner.locator("#roadmap-scenario-table")).to_contain_text("A: Fund 1 picked initiative")
+    assert f"scenario_a=pick%3A{initiative_id}" in owner.url
+
+    again = new_page(browser)  # a shared link shows the pick by its name
+    sign_in(again, url, "maria")
+    again.goto(owner.url)
+    expect(again.locator("#roadmap-scenario-a-pick")).to_contain_text(name)
