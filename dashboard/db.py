@@ -309,14 +309,36 @@ class Reader:
         frame, never change it."""
         return self._evaluation(filters, everyone=True)
 
+    def _cached_program(self, selection: Any) -> ProgramMetrics | None:
+        """The program figures of a selection from any cached run of it (None without)."""
+        for key in ("initiatives", "signalled", "program"):
+            hit, value = self._cache.get((self.snapshot.key, (key, selection)))
+            if hit:
+                return value if key == "program" else value[0]  # type: ignore[no-any-return]
+        return None
+
+    def program(self, filters: Any) -> ProgramMetrics:
+        """The program figures of page filters alone, for a view that shows no initiative of
+        them (the portfolio's previous window): from any cached run of the same selection,
+        else from a run that builds no initiatives frame, cached."""
+        selection = filters.to_metrics()
+        known = self._cached_program(selection)
+        if known is not None:
+            return known
+        return self.cached(
+            ("program", selection),
+            lambda: MetricsRun(
+                self.con, selection, self.settings, months=self.reporting()
+            ).program(),
+        )
+
     def selection(self, filters: Any) -> SelectionMetrics:
         """The period and S of page filters without their figures (from any cached run of
         the same selection, else from the selection model alone), cached."""
         selection = filters.to_metrics()
-        for key in ("initiatives", "signalled"):
-            hit, value = self._cache.get((self.snapshot.key, (key, selection)))
-            if hit:
-                return value[0]  # type: ignore[no-any-return]  # a ProgramMetrics is one
+        known = self._cached_program(selection)
+        if known is not None:
+            return known
         return self.cached(
             ("selection", selection),
             lambda: MetricsRun(

@@ -37,8 +37,9 @@ def previous_filters(reader: Reader, filters: PageFilters) -> PageFilters | None
 
 
 def previous_metrics(reader: Reader, filters: PageFilters | None) -> ProgramMetrics | None:
-    """compute_metrics' program figures over the previous window (None without one)."""
-    return reader.metrics(filters) if filters is not None else None
+    """compute_metrics' program figures over the previous window (None without one): the
+    figures alone, since no alert lists its initiatives."""
+    return reader.program(filters) if filters is not None else None
 
 
 def empty_state(metrics: SelectionMetrics) -> list[Component]:

@@ -13,6 +13,7 @@ import pytest
 from dashboard.db import Database, LruCache, file_id
 from dashboard.filters import PageFilters
 from dashboard.queries import shell as shell_q
+from dashboard.views.portfolio import portfolio
 from etl.config import Settings
 from etl.load import load_files
 from tests.conftest import write_csv
@@ -210,3 +211,31 @@ def test_the_selection_alone_is_the_selection_of_the_figures(
     data.close()
     fields = ("as_of", "window", "currency", "initiative_ids")
     assert [getattr(alone, f) for f in fields] == [getattr(program, f) for f in fields]
+
+
+def test_the_program_figures_alone_build_no_initiatives_frame(db: Path) -> None:
+    data = Database(db, Settings())
+    earlier = PageFilters(as_of="2025-12")
+
+    def runs() -> list[str]:
+        return sorted(k[1][0] for k in data.cache._items if k[1][0] != "reporting")
+
+    with data.reader() as reader:
+        alone = reader.program(earlier)
+        assert runs() == ["program"]  # no frame: the portfolio's previous window lists none
+        assert reader.program(earlier) is alone  # cached
+        assert alone == reader.metrics(earlier)  # the same figures as a run with a frame
+        data.cache.clear()
+        program = reader.metrics(PageFilters())
+        assert reader.program(PageFilters()) is program  # a run with its frame serves it
+        assert runs() == ["signalled"]
+    data.close()
+
+
+def test_the_portfolio_reads_its_previous_window_as_program_figures_alone(db: Path) -> None:
+    data = Database(db, Settings())
+    with data.reader() as reader:
+        portfolio(reader, "")
+    runs = sorted(k[1][0] for k in data.cache._items if k[1][0] in ("program", "signalled"))
+    data.close()
+    assert runs == ["program", "signalled"]  # the previous window's, then this window's
