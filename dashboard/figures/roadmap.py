@@ -263,6 +263,9 @@ def _jitter(initiative_id: str) -> float:
 
 def _bubbles(group: pd.DataFrame, stage: str, biggest: float, currency: str) -> dict[str, Any]:
     costs = [format_money(c, currency) for c in group["total_cost"]]
+    ids = group["initiative_id"].tolist()
+    escaped = plain_all(ids)
+    shown_ids, id_column = ([], 0) if escaped == ids else ([escaped], 3)
     return {
         "type": "scatter",
         "x": group["readiness"].to_numpy(),
@@ -279,17 +282,13 @@ def _bubbles(group: pd.DataFrame, stage: str, biggest: float, currency: str) -> 
             "opacity": 0.85,
         },
         # an array, not a list of tuples: plotly validates a list element by element; the
-        # id as it is (a click opens it), then the texts as shown
+        # id as it is (a click opens it), then the texts as shown, the id's own only when
+        # some id reads as markup (each is repeated for thousands of bubbles)
         "customdata": np.column_stack(
-            [
-                group["initiative_id"],
-                plain_all(group["name"]),
-                costs,
-                plain_all(group["initiative_id"]),
-            ]
+            [group["initiative_id"], plain_all(group["name"]), costs, *shown_ids]
         ),
-        "hovertemplate": "%{customdata[1]} (%{customdata[3]})<br>readiness %{x:.1f}, cost "
-        "%{customdata[2]}<br>Click to open<extra></extra>",
+        "hovertemplate": f"%{{customdata[1]}} (%{{customdata[{id_column}]}})<br>readiness "
+        "%{x:.1f}, cost %{customdata[2]}<br>Click to open<extra></extra>",
     }
 
 

@@ -76,6 +76,9 @@ def test_the_matrix_hover_shows_names_literally_and_a_click_keeps_the_id(
     assert {c[0] for c in custom} == {"a<i>", "b<i>", "c<i>"}  # the id a click opens
     assert {c[3] for c in custom} == {"a&lt;i&gt;", "b&lt;i&gt;", "c&lt;i&gt;"}  # shown
     assert all("%{customdata[3]}" in t.hovertemplate for t in figure.data)
+    plain_ids = roadmap.priority_matrix(rows.assign(initiative_id=["a", "b", "c"]), "USD")
+    assert {len(c) for t in plain_ids.data for c in t.customdata} == {3}  # the id once
+    assert all("(%{customdata[0]})" in t.hovertemplate for t in plain_ids.data)
 
 
 def test_model_metric_titles_show_names_literally() -> None:
