@@ -309,25 +309,26 @@ class Reader:
         frame, never change it."""
         return self._evaluation(filters, everyone=True)
 
-    def _cached_program(self, selection: Any) -> ProgramMetrics | None:
-        """The program figures of a selection from any cached run of it (None without)."""
-        for key in ("initiatives", "signalled", "program"):
-            hit, value = self._cache.get((self.snapshot.key, (key, selection)))
+    def _from_any_run(
+        self, filters: Any, key: str, compute: Callable[[Any], T]
+    ) -> ProgramMetrics | T:
+        """The program figures of the filters' selection from any cached run of it, else
+        `compute(selection)`, cached under `key`."""
+        selection = filters.to_metrics()
+        for run in ("initiatives", "signalled", "program"):
+            hit, value = self._cache.get((self.snapshot.key, (run, selection)))
             if hit:
-                return value if key == "program" else value[0]  # type: ignore[no-any-return]
-        return None
+                return value if run == "program" else value[0]  # type: ignore[no-any-return]
+        return self.cached((key, selection), lambda: compute(selection))
 
     def program(self, filters: Any) -> ProgramMetrics:
         """The program figures of page filters alone, for a view that shows no initiative of
         them (the portfolio's previous window): from any cached run of the same selection,
         else from a run that builds no initiatives frame, cached."""
-        selection = filters.to_metrics()
-        known = self._cached_program(selection)
-        if known is not None:
-            return known
-        return self.cached(
-            ("program", selection),
-            lambda: MetricsRun(
+        return self._from_any_run(
+            filters,
+            "program",
+            lambda selection: MetricsRun(
                 self.con, selection, self.settings, months=self.reporting()
             ).program(),
         )
@@ -335,13 +336,10 @@ class Reader:
     def selection(self, filters: Any) -> SelectionMetrics:
         """The period and S of page filters without their figures (from any cached run of
         the same selection, else from the selection model alone), cached."""
-        selection = filters.to_metrics()
-        known = self._cached_program(selection)
-        if known is not None:
-            return known
-        return self.cached(
-            ("selection", selection),
-            lambda: MetricsRun(
+        return self._from_any_run(
+            filters,
+            "selection",
+            lambda selection: MetricsRun(
                 self.con, selection, self.settings, figures=False, months=self.reporting()
             ).selection(),
         )
