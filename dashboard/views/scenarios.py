@@ -95,6 +95,11 @@ def pick_search(
     return pick_options(frame, typed, picked)
 
 
+def picked_ids(spec: Spec | None) -> list[str]:
+    """The initiatives a pick scenario funds (none for another kind)."""
+    return list(spec.ids) if spec and spec.kind == "pick" else []
+
+
 def side_form(side: str, spec: Spec | None, options: list[dict[str, str]]) -> dbc.Col:
     kind = spec.kind if spec else "top"
     amount = "" if spec is None else str(spec.n) if spec.kind == "top" else ""
@@ -114,7 +119,7 @@ def side_form(side: str, spec: Spec | None, options: list[dict[str, str]]) -> db
             dcc.Dropdown(
                 id=f"roadmap-scenario-{side}-pick",
                 options=options,
-                value=list(spec.ids) if spec and spec.kind == "pick" else [],
+                value=picked_ids(spec),
                 multi=True,
                 placeholder="Type a name or an id",
             ),
@@ -128,10 +133,7 @@ def forms(reader: Reader, search: str | None) -> list[Component]:
     filters = page_filters(reader, search).filters
     _, frame = reader.initiatives(filters)
     specs = {s: _spec(getattr(filters, f"scenario_{s}")) for s in SIDES}
-    picked = {
-        s: list(spec.ids) if spec and spec.kind == "pick" else [] for s, spec in specs.items()
-    }
-    options = {s: pick_options(frame, None, picked[s]) for s in SIDES}
+    options = {s: pick_options(frame, None, picked_ids(spec)) for s, spec in specs.items()}
     return [
         dbc.Row([side_form(s, specs[s], options[s]) for s in SIDES], className="g-3"),
         dbc.Button("Compare", id="roadmap-scenario-compare", className="mt-2"),
