@@ -15,7 +15,6 @@ import plotly.graph_objects as go
 from dashboard.figures import empty_figure, plain, plain_all, whole_figure, wrapped
 from dashboard.queries.roadmap import READY
 from dashboard.theme import BAD, GOOD, GREY, GRID, NO_STAGE, ORANGE, STAGE_COLORS, stage_color
-from etl.formatting import format_money
 from etl.registry import BLOCKER_REASON_LABELS, cause_label, metric
 
 _DAY_MS = 86_400_000
@@ -262,7 +261,8 @@ def _jitter(initiative_id: str) -> float:
 
 
 def _bubbles(group: pd.DataFrame, stage: str, biggest: float, currency: str) -> dict[str, Any]:
-    costs = [format_money(c, currency) for c in group["total_cost"]]
+    cost = metric("total_cost")  # the hover's figure in the registry's format
+    costs = [cost.format(c, currency) for c in group["total_cost"]]
     ids = group["initiative_id"].tolist()
     escaped = plain_all(ids)
     shown_ids, id_column = ([], 0) if escaped == ids else ([escaped], 3)
