@@ -1,7 +1,9 @@
 """Pure figures: `fn(df) -> go.Figure`, no I/O, one template (`dashboard.theme`).
 
-Every figure is built whole (`whole_figure`): its traces as dicts and its layout, validated
-once; a figure of several panels takes its axes from `plotly.subplots.make_subplots`."""
+Every figure is built whole (`whole_figure`): its traces as dicts and its layout; a figure
+of several panels takes its axes from `plotly.subplots.make_subplots`. Plotly does not
+validate them here: the tests do, for every figure every callback returns
+(`tests/dashboard/test_app.py`)."""
 
 from __future__ import annotations
 
@@ -44,10 +46,13 @@ def plain_lines(text: object, width: int = LINE_CHARS) -> str:
 
 def whole_figure(traces: list[dict[str, Any]], **layout: Any) -> go.Figure:
     """A figure in the Scaleboard template from its traces (each a dict with its `type`)
-    and its layout, validated in one pass. Plotly validates a figure anew at every
-    `add_trace` and `update_layout` (and copies the annotations at each): a 30-initiative
-    timeline built that way took 110 ms more than this."""
-    return go.Figure(data=traces, layout={"template": template(), **layout})
+    and its layout, as given. Plotly's validation of every property and array element is
+    for figures written by hand: these are written by the functions of this package, whose
+    every output the tests validate, and validating them on each request took a tenth of a
+    new view's time (the roadmap's matrix of 2,016 bubbles alone 20 ms). Plotly validates
+    a figure anew at every `add_trace` and `update_layout` besides (and copies the
+    annotations at each): hence one figure built whole."""
+    return go.Figure(data=traces, layout={"template": template(), **layout}, _validate=False)
 
 
 def empty_figure(message: str = NO_DATA, height: int | None = None) -> go.Figure:

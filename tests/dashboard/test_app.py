@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import plotly.graph_objects as go
 import pytest
 from dash import Dash
 from dash._utils import split_callback_id
@@ -92,10 +93,25 @@ WRITES = (
 """The outputs of the write callbacks (tests/auth tries them with every role)."""
 
 
+def figures_in(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every figure a callback's response sets (the `figure` property of a graph)."""
+    outputs = body.get("response", {}).values()
+    return [props["figure"] for props in outputs if isinstance(props.get("figure"), dict)]
+
+
+def test_a_figure_the_server_returns_is_validated_here() -> None:
+    """`figures_in` finds a returned figure and plotly refuses an invalid one."""
+    body = {"response": {"chart": {"figure": {"data": [{"type": "bar", "nope": 1}]}}}}
+    [figure] = figures_in(body)
+    with pytest.raises(ValueError, match="nope"):
+        go.Figure(figure)
+
+
 @pytest.mark.parametrize("search", SEARCHES)
 def test_every_callback_fires_without_error(app: Dash, search: str) -> None:
     client = app.server.test_client()
     assert len(app.callback_map) >= 10
+    graphs = set()
     for key, spec in app.callback_map.items():
         if "callback" not in spec:
             continue  # a clientside callback: it runs in the browser (the e2e tests fire it)
@@ -109,6 +125,11 @@ def test_every_callback_fires_without_error(app: Dash, search: str) -> None:
             if response.status_code == 200:
                 body = json.loads(response.data)
                 assert "app-error" not in body.get("sideUpdate", {}), key
+                for figure in figures_in(body):
+                    go.Figure(figure)  # plotly's validation, which the server skips
+                graphs |= {g for g, props in body["response"].items() if "figure" in props}
+    drawn = set(graph_ids(app.validation_layout))
+    assert graphs >= drawn, f"charts no callback drew, so none validated: {drawn - graphs}"
 
 
 def test_a_failing_callback_shows_a_message_instead_of_an_error(
