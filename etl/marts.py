@@ -25,6 +25,8 @@ MODELS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("stg_activity", ("stg_adoption",)),
         ("stg_data_months", ("stg_adoption",)),
         ("stg_stage_entries", ()),
+        ("stg_readiness", ()),
+        ("stg_model_metrics", ()),
     ),
     # Marts read staging views only.
     "marts": (
@@ -32,6 +34,8 @@ MODELS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
             "mart_initiative_month",
             ("stg_costs", "stg_outcomes", "stg_activity", "stg_stage_entries"),
         ),
+        ("mart_initiative_state", ("stg_stage_entries", "stg_readiness")),
+        ("mart_model_decay", ("stg_model_metrics",)),
         ("mart_cost_by_category", ("stg_costs",)),
         ("mart_unallocated_spend", ("stg_fx_rates",)),
         ("mart_reporting_months", ("stg_data_months",)),

@@ -35,6 +35,9 @@ NOT_METRICS = {
     "target_users",
     "risk_tier",
     "higher_is_better",
+    # the as-of state S carries for the models after it (mart_initiative_state)
+    "highest_stage_rank",
+    "scores",
     # time: how the as-of month is found (METRICS.md, Time), not a figure
     "reporting_initiatives",
     "recent_max_initiatives",

@@ -2,35 +2,21 @@
 -- on or before as_of_date (0 when not assessed), their mean, the dimensions never
 -- assessed by then, and those scoring below gate_min_score.
 create or replace temp table readiness_scores as
-with latest as (
-    select initiative_id, dimension, arg_max(score, assessed_on) as score
-    from readiness
-    where assessed_on <= $as_of_date::date
-    group by initiative_id, dimension
-),
-
-grid as (
-    select
-        s.initiative_id,
-        d.dimension,
-        coalesce(l.score, 0) as score,
-        l.score is null as is_not_assessed
-    from selected as s
-    cross join (select unnest($dimensions) as dimension) as d
-    left join latest as l using (initiative_id, dimension)
+with dimensions as (
+    select list_sort($dimensions) as names
 ),
 
 final as (
     select
-        initiative_id,
-        sum(score)::double / count(*) as readiness_score,  -- an exact decimal sum: one rounding
-        coalesce(list(dimension order by dimension) filter (where is_not_assessed), [])
-            as not_assessed,
-        coalesce(
-            list(dimension order by dimension) filter (where score < $gate_min_score), []
-        ) as dimensions_below_minimum
-    from grid
-    group by initiative_id
+        s.initiative_id,
+        -- the scores (given to one or two decimals) summed exactly, whatever their order
+        list_sum([coalesce(s.scores[n], 0)::decimal(18, 6) for n in d.names])::double
+            / len(d.names) as readiness_score,
+        [n for n in d.names if s.scores[n] is null] as not_assessed,
+        [n for n in d.names if coalesce(s.scores[n], 0) < $gate_min_score]
+            as dimensions_below_minimum
+    from selected as s
+    cross join dimensions as d
 )
 
 select * from final
